@@ -1,0 +1,39 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { ClientProxyFactory, Transport } from '@nestjs/microservices';
+import { queueDefinition } from '#app/contracts';
+import type { GatewaySettings } from '#app/config';
+import { ConversationsController } from './conversations.controller.js';
+import { HttpErrorFilter } from './http/http-error.filter.js';
+import { CONVERSATIONS_CLIENT, ConversationsRpc, RPC_TIMEOUT_MS } from './rpc/conversations-rpc.client.js';
+
+@Module({})
+export class GatewayModule {
+  static forRoot(settings: GatewaySettings): DynamicModule {
+    const queue = queueDefinition(settings.RMQ_QUEUE);
+    return {
+      module: GatewayModule,
+      controllers: [ConversationsController],
+      providers: [
+        ConversationsRpc,
+        { provide: APP_FILTER, useClass: HttpErrorFilter },
+        { provide: RPC_TIMEOUT_MS, useValue: settings.RPC_TIMEOUT_MS },
+        {
+          provide: CONVERSATIONS_CLIENT,
+          useFactory: () =>
+            ClientProxyFactory.create({
+              transport: Transport.RMQ,
+              options: {
+                urls: [settings.AMQP_URL],
+                queue: queue.name,
+                queueOptions: queue.options, // must equal the worker's, or the broker refuses the declaration
+                noAck: true, // replies arrive on direct reply-to, which only works without acks
+                persistent: false, // a request is worth nothing once its caller has timed out
+                socketOptions: { connectionOptions: { noDelay: true }, heartbeatIntervalInSeconds: 10, reconnectTimeInSeconds: 1 },
+              },
+            }),
+        },
+      ],
+    };
+  }
+}

@@ -1,0 +1,48 @@
+import { IsNotEmpty, IsString, Matches } from 'class-validator';
+import { IsIntegerBetween, IsUrlWithScheme } from './validators.js';
+
+/** SPEC 2: the broker and the queue, shared by the gateway and the worker. */
+export class BrokerSettings {
+  @IsUrlWithScheme(['amqp:', 'amqps:'])
+  AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
+
+  @IsString()
+  @Matches(/^[A-Za-z0-9_.:-]{1,200}$/, { message: 'must be 1-200 letters, digits or _ . : -' })
+  RMQ_QUEUE = 'conversations';
+}
+
+export class GatewaySettings extends BrokerSettings {
+  @IsIntegerBetween(0, 65535)
+  PORT = 3000;
+
+  @IsString()
+  @IsNotEmpty()
+  HOST = '0.0.0.0';
+
+  /** How long the gateway waits for a reply before answering 504. */
+  @IsIntegerBetween(1, 600_000)
+  RPC_TIMEOUT_MS = 10_000;
+}
+
+export class WorkerSettings extends BrokerSettings {
+  @IsUrlWithScheme(['postgres:', 'postgresql:'])
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/conversations';
+
+  @IsString()
+  @Matches(/^[A-Za-z0-9_.:-]{1,200}$/, { message: 'must be 1-200 letters, digits or _ . : -' })
+  EVENTS_EXCHANGE = 'conversations.events';
+
+  /** Unacknowledged messages a worker holds at once: bounds memory and keeps the others' share fair. */
+  @IsIntegerBetween(1, 1000)
+  WORKER_PREFETCH = 20;
+
+  /** Postgres connections of one worker; enough for the prefetch window's concurrent queries. */
+  @IsIntegerBetween(1, 200)
+  DB_POOL_SIZE = 10;
+}
+
+/** The one-shot commands (migrate, seed) need only the database. */
+export class DatabaseSettings {
+  @IsUrlWithScheme(['postgres:', 'postgresql:'])
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/conversations';
+}

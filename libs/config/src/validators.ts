@@ -1,0 +1,28 @@
+import { Type } from 'class-transformer';
+import { IsInt, Max, Min, ValidateBy } from 'class-validator';
+
+/** A URL that parses and has one of the given schemes (`postgres:`, `amqp:`...). */
+export const IsUrlWithScheme = (schemes: string[]) =>
+  ValidateBy({
+    name: 'isUrlWithScheme',
+    validator: {
+      validate: (value: unknown) => {
+        if (typeof value !== 'string') return false;
+        try {
+          const url = new URL(value);
+          return schemes.includes(url.protocol) && url.hostname !== '';
+        } catch {
+          return false;
+        }
+      },
+      defaultMessage: () => `must be a URL starting with ${schemes.map((s) => `${s}//`).join(' or ')}`,
+    },
+  });
+
+/** An integer variable between min and max (environment values are strings). */
+export const IsIntegerBetween = (min: number, max: number): PropertyDecorator => (target, key) => {
+  Type(() => Number)(target, key);
+  IsInt({ message: `must be an integer between ${min} and ${max}` })(target, key);
+  Min(min, { message: `must be an integer between ${min} and ${max}` })(target, key);
+  Max(max, { message: `must be an integer between ${min} and ${max}` })(target, key);
+};

@@ -1,0 +1,15 @@
+import { Transform } from 'class-transformer';
+
+const INTEGER_TEXT = /^-?\d{1,16}$/;
+
+/**
+ * Ids and page numbers arrive as JSON numbers or as numeric strings (query strings, the seed's Swagger
+ * file). Turns an integer string into a number and leaves anything else as it is for the validators
+ * to refuse: `"1e3"`, `"0x10"`, `" 1"` stay strings.
+ */
+export const ToInteger = () =>
+  Transform(({ value }) => (typeof value === 'string' && INTEGER_TEXT.test(value) ? Number(value) : value), { toClassOnly: true });
+
+/** `labels=a` and `labels[]=a` both mean a list of one. */
+export const ToArray = () =>
+  Transform(({ value }) => (value === undefined || value === null || Array.isArray(value) ? value : [value]), { toClassOnly: true });

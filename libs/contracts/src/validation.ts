@@ -1,0 +1,42 @@
+import { plainToInstance, type ClassConstructor } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import type { FieldError } from './errors.js';
+
+export type Validated<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
+
+/**
+ * Turns untrusted plain JSON into a validated DTO instance, or the list of field errors.
+ * Both apps call this with the same classes, so an HTTP request and a message from another
+ * service are held to one rule set. Unknown properties are dropped, not refused: Chatwoot
+ * clients send more than we read.
+ */
+export function validatePayload<T extends object>(cls: ClassConstructor<T>, plain: unknown): Validated<T> {
+  if (plain === null || typeof plain !== 'object' || Array.isArray(plain)) {
+    return { ok: false, errors: [{ field: 'body', message: 'must be a JSON object', code: 'isObject' }] };
+  }
+  const instance = plainToInstance(cls, plain);
+  const problems = validateSync(instance, { whitelist: true, forbidUnknownValues: true, validationError: { target: false, value: false } });
+  if (problems.length === 0) return { ok: true, value: instance };
+  return { ok: false, errors: flatten(problems) };
+}
+
+const BASIC_FIRST = ['isDefined', 'isObject', 'isString', 'isInt', 'isArray'];
+const rank = (code: string) => {
+  const i = BASIC_FIRST.indexOf(code);
+  return i === -1 ? BASIC_FIRST.length : i;
+};
+
+function flatten(problems: ValidationError[], prefix = ''): FieldError[] {
+  const out: FieldError[] = [];
+  for (const p of problems) {
+    const field = prefix + p.property;
+    const constraints = Object.entries(p.constraints ?? {});
+    if (constraints.length) {
+      // One error per field, the most basic one: "must be a string" says more than "too long".
+      const [code, message] = constraints.sort(([a], [b]) => rank(a) - rank(b))[0];
+      out.push({ field, message, code });
+    }
+    if (p.children?.length) out.push(...flatten(p.children, `${field}.`));
+  }
+  return out;
+}

@@ -1,0 +1,9 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * SHA-256 of an access token, hex. Tokens are stored and looked up only as this digest: an index
+ * lookup of the digest reveals nothing about the token, so no constant-time comparison is needed.
+ */
+export function tokenDigest(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}

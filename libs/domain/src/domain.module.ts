@@ -1,0 +1,19 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { dataSourceOptions, type DatabaseSettings } from '#app/persistence';
+import { AccessService } from './access/access.service.js';
+import { ConversationCreateService } from './conversations/create/conversation-create.service.js';
+import { ConversationListService } from './conversations/list/conversation-list.service.js';
+
+/** The conversation rules over one Postgres DataSource. Any app (worker, in-process benchmark) imports it. */
+@Module({})
+export class DomainModule {
+  static forRoot(database: DatabaseSettings): DynamicModule {
+    return {
+      module: DomainModule,
+      imports: [TypeOrmModule.forRoot(dataSourceOptions(database))],
+      providers: [AccessService, ConversationListService, ConversationCreateService],
+      exports: [ConversationListService, ConversationCreateService],
+    };
+  }
+}

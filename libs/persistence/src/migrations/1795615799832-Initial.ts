@@ -1,0 +1,120 @@
+import type { MigrationInterface, QueryRunner } from "typeorm";
+
+export class Initial1795615799832 implements MigrationInterface {
+    name = 'Initial1795615799832'
+
+    public async up(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`CREATE TABLE "accounts" ("id" SERIAL NOT NULL, "name" text NOT NULL, "last_display_id" integer NOT NULL DEFAULT '0', "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_5a7a02c20412299d198e097a8fe" PRIMARY KEY ("id"))`);
+        await queryRunner.query(`CREATE TABLE "agent_bots" ("id" SERIAL NOT NULL, "name" text NOT NULL, "account_id" integer NOT NULL, CONSTRAINT "PK_c0297315a14a2ef50954071ceb1" PRIMARY KEY ("id"))`);
+        await queryRunner.query(`CREATE INDEX "IDX_agent_bots_account" ON "agent_bots"  ("account_id") `);
+        await queryRunner.query(`CREATE TABLE "users" ("id" SERIAL NOT NULL, "name" text NOT NULL, "display_name" text, "email" text NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_a3ffb1c0c8416b9fc6f907b7433" PRIMARY KEY ("id"))`);
+        await queryRunner.query(`CREATE UNIQUE INDEX "UQ_users_email" ON "users"  ("email") `);
+        await queryRunner.query(`CREATE TABLE "access_tokens" ("id" SERIAL NOT NULL, "token_digest" character(64) NOT NULL, "user_id" integer, "agent_bot_id" integer, CONSTRAINT "CHK_access_tokens_one_owner" CHECK (num_nonnulls("user_id", "agent_bot_id") = 1), CONSTRAINT "PK_65140f59763ff994a0252488166" PRIMARY KEY ("id"))`);
+        await queryRunner.query(`CREATE UNIQUE INDEX "UQ_access_tokens_digest" ON "access_tokens"  ("token_digest") `);
+        await queryRunner.query(`CREATE TABLE "account_users" ("id" SERIAL NOT NULL, "account_id" integer NOT NULL, "user_id" integer NOT NULL, "role" smallint NOT NULL DEFAULT '0', CONSTRAINT "PK_0de86c382786ba5239e47025221" PRIMARY KEY ("id"))`);
+        await queryRunner.query(`CREATE INDEX "IDX_account_users_user" ON "account_users"  ("user_id") `);
+        await queryRunner.query(`CREATE UNIQUE INDEX "UQ_account_users_account_user" ON "account_users"  ("account_id", "user_id") `);
+        await queryRunner.query(`CREATE TABLE "contacts" ("id" SERIAL NOT NULL, "account_id" integer NOT NULL, "name" text, "email" text, "phone_number" text, "identifier" text, "additional_attributes" jsonb NOT NULL DEFAULT '{}', "custom_attributes" jsonb NOT NULL DEFAULT '{}', "blocked" boolean NOT NULL DEFAULT false, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "last_activity_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "PK_b99cd40cfd66a99f1571f4f72e6" PRIMARY KEY ("id"))`);
+        await queryRunner.query(`CREATE INDEX "IDX_contacts_account" ON "contacts"  ("account_id") `);
+        await queryRunner.query(`CREATE TABLE "inboxes" ("id" SERIAL NOT NULL, "account_id" integer NOT NULL, "name" text NOT NULL, "channel_type" text NOT NULL, CONSTRAINT "PK_902c6fe5be554398e6833bb099c" PRIMARY KEY ("id"))`);
+        await queryRunner.query(`CREATE INDEX "IDX_inboxes_account" ON "inboxes"  ("account_id") `);
+        await queryRunner.query(`CREATE TABLE "contact_inboxes" ("id" SERIAL NOT NULL, "contact_id" integer NOT NULL, "inbox_id" integer NOT NULL, "source_id" text NOT NULL, "hmac_verified" boolean NOT NULL DEFAULT false, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_ce31ed11cf17c02835166cf458c" PRIMARY KEY ("id"))`);
+        await queryRunner.query(`CREATE INDEX "IDX_contact_inboxes_contact_inbox" ON "contact_inboxes"  ("contact_id", "inbox_id") `);
+        await queryRunner.query(`CREATE INDEX "IDX_contact_inboxes_source" ON "contact_inboxes"  ("source_id") `);
+        await queryRunner.query(`CREATE UNIQUE INDEX "UQ_contact_inboxes_inbox_source" ON "contact_inboxes"  ("inbox_id", "source_id") `);
+        await queryRunner.query(`CREATE TABLE "teams" ("id" SERIAL NOT NULL, "account_id" integer NOT NULL, "name" text NOT NULL, "description" text, "allow_auto_assign" boolean NOT NULL DEFAULT true, CONSTRAINT "PK_7e5523774a38b08a6236d322403" PRIMARY KEY ("id"))`);
+        await queryRunner.query(`CREATE INDEX "IDX_teams_account" ON "teams"  ("account_id") `);
+        await queryRunner.query(`CREATE TABLE "conversations" ("id" BIGSERIAL NOT NULL, "account_id" integer NOT NULL, "display_id" integer NOT NULL, "uuid" uuid NOT NULL, "inbox_id" integer NOT NULL, "contact_id" integer NOT NULL, "contact_inbox_id" integer NOT NULL, "status" smallint NOT NULL DEFAULT '0', "priority" smallint, "assignee_id" integer, "team_id" integer, "labels" text array NOT NULL DEFAULT '{}', "additional_attributes" jsonb NOT NULL DEFAULT '{}', "custom_attributes" jsonb NOT NULL DEFAULT '{}', "snoozed_until" TIMESTAMP WITH TIME ZONE, "waiting_since" TIMESTAMP WITH TIME ZONE, "agent_last_seen_at" TIMESTAMP WITH TIME ZONE, "assignee_last_seen_at" TIMESTAMP WITH TIME ZONE, "contact_last_seen_at" TIMESTAMP WITH TIME ZONE, "first_reply_created_at" TIMESTAMP WITH TIME ZONE, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "last_activity_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_ee34f4f7ced4ec8681f26bf04ef" PRIMARY KEY ("id"))`);
+        await queryRunner.query(`CREATE UNIQUE INDEX "UQ_conversations_account_display" ON "conversations"  ("account_id", "display_id") `);
+        await queryRunner.query(`CREATE TABLE "idempotency_keys" ("account_id" integer NOT NULL, "key" text NOT NULL, "request_digest" character(64) NOT NULL, "conversation_id" bigint, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_797bef48c094807d04973d995e9" PRIMARY KEY ("account_id", "key"))`);
+        await queryRunner.query(`CREATE TABLE "inbox_members" ("id" SERIAL NOT NULL, "inbox_id" integer NOT NULL, "user_id" integer NOT NULL, CONSTRAINT "PK_a2bcf19f1202f2f2ca665f15b94" PRIMARY KEY ("id"))`);
+        await queryRunner.query(`CREATE INDEX "IDX_inbox_members_user_inbox" ON "inbox_members"  ("user_id", "inbox_id") `);
+        await queryRunner.query(`CREATE UNIQUE INDEX "UQ_inbox_members_inbox_user" ON "inbox_members"  ("inbox_id", "user_id") `);
+        await queryRunner.query(`CREATE TABLE "messages" ("id" BIGSERIAL NOT NULL, "account_id" integer NOT NULL, "inbox_id" integer NOT NULL, "conversation_id" bigint NOT NULL, "content" text, "message_type" smallint NOT NULL, "private" boolean NOT NULL DEFAULT false, "status" smallint NOT NULL DEFAULT '0', "content_type" text NOT NULL DEFAULT 'text', "sender_type" text, "sender_id" integer, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_18325f38ae6de43878487eff986" PRIMARY KEY ("id"))`);
+        await queryRunner.query(`CREATE INDEX "IDX_messages_conversation_created" ON "messages"  ("conversation_id", "created_at", "id") `);
+        await queryRunner.query(`CREATE TABLE "team_members" ("id" SERIAL NOT NULL, "team_id" integer NOT NULL, "user_id" integer NOT NULL, CONSTRAINT "PK_ca3eae89dcf20c9fd95bf7460aa" PRIMARY KEY ("id"))`);
+        await queryRunner.query(`CREATE INDEX "IDX_team_members_user" ON "team_members"  ("user_id") `);
+        await queryRunner.query(`CREATE UNIQUE INDEX "UQ_team_members_team_user" ON "team_members"  ("team_id", "user_id") `);
+        await queryRunner.query(`ALTER TABLE "agent_bots" ADD CONSTRAINT "FK_b49a3ea049d944d8bb244aeeae1" FOREIGN KEY ("account_id") REFERENCES "accounts"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
+        await queryRunner.query(`ALTER TABLE "access_tokens" ADD CONSTRAINT "FK_09ee750a035b06e0c7f0704687e" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
+        await queryRunner.query(`ALTER TABLE "access_tokens" ADD CONSTRAINT "FK_d0cf98590ee006eed29c7563170" FOREIGN KEY ("agent_bot_id") REFERENCES "agent_bots"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
+        await queryRunner.query(`ALTER TABLE "account_users" ADD CONSTRAINT "FK_a8dbedf16dd542e59bbb3b510a1" FOREIGN KEY ("account_id") REFERENCES "accounts"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
+        await queryRunner.query(`ALTER TABLE "account_users" ADD CONSTRAINT "FK_2abc621f4b881e826437646c12f" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
+        await queryRunner.query(`ALTER TABLE "contacts" ADD CONSTRAINT "FK_85bbf0f254d76347a346a8cbb15" FOREIGN KEY ("account_id") REFERENCES "accounts"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
+        await queryRunner.query(`ALTER TABLE "inboxes" ADD CONSTRAINT "FK_40de98dbcd0c801d414575aeb2c" FOREIGN KEY ("account_id") REFERENCES "accounts"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
+        await queryRunner.query(`ALTER TABLE "contact_inboxes" ADD CONSTRAINT "FK_4dd49819206d348ce4f3014038b" FOREIGN KEY ("contact_id") REFERENCES "contacts"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
+        await queryRunner.query(`ALTER TABLE "contact_inboxes" ADD CONSTRAINT "FK_bf1c32ec25177fc72c5f4efe53c" FOREIGN KEY ("inbox_id") REFERENCES "inboxes"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
+        await queryRunner.query(`ALTER TABLE "teams" ADD CONSTRAINT "FK_9dc2f0140a747841db643785a15" FOREIGN KEY ("account_id") REFERENCES "accounts"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
+        await queryRunner.query(`ALTER TABLE "conversations" ADD CONSTRAINT "FK_948676628b2911729a80645685d" FOREIGN KEY ("account_id") REFERENCES "accounts"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
+        await queryRunner.query(`ALTER TABLE "conversations" ADD CONSTRAINT "FK_343470a5fe39df8f40e11213387" FOREIGN KEY ("inbox_id") REFERENCES "inboxes"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
+        await queryRunner.query(`ALTER TABLE "conversations" ADD CONSTRAINT "FK_3e605129623b629ddd0583740db" FOREIGN KEY ("contact_id") REFERENCES "contacts"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
+        await queryRunner.query(`ALTER TABLE "conversations" ADD CONSTRAINT "FK_2ee56e41c8f59abf1bd763770c0" FOREIGN KEY ("contact_inbox_id") REFERENCES "contact_inboxes"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
+        await queryRunner.query(`ALTER TABLE "conversations" ADD CONSTRAINT "FK_eb33c4841a61e998a8c906fbcf1" FOREIGN KEY ("assignee_id") REFERENCES "users"("id") ON DELETE SET NULL ON UPDATE NO ACTION`);
+        await queryRunner.query(`ALTER TABLE "conversations" ADD CONSTRAINT "FK_ad2d8eea6efa73bd1e7f0599724" FOREIGN KEY ("team_id") REFERENCES "teams"("id") ON DELETE SET NULL ON UPDATE NO ACTION`);
+        await queryRunner.query(`ALTER TABLE "idempotency_keys" ADD CONSTRAINT "FK_2fce765c0a9afca71085de67556" FOREIGN KEY ("account_id") REFERENCES "accounts"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
+        await queryRunner.query(`ALTER TABLE "idempotency_keys" ADD CONSTRAINT "FK_ec2787a74e5156c8ce6cb25759c" FOREIGN KEY ("conversation_id") REFERENCES "conversations"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
+        await queryRunner.query(`ALTER TABLE "inbox_members" ADD CONSTRAINT "FK_4f33c29c4d60d3b41d632d9cb16" FOREIGN KEY ("inbox_id") REFERENCES "inboxes"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
+        await queryRunner.query(`ALTER TABLE "inbox_members" ADD CONSTRAINT "FK_9542c73a1d1c699876a7331ccdd" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
+        await queryRunner.query(`ALTER TABLE "messages" ADD CONSTRAINT "FK_3bc55a7c3f9ed54b520bb5cfe23" FOREIGN KEY ("conversation_id") REFERENCES "conversations"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
+        await queryRunner.query(`ALTER TABLE "team_members" ADD CONSTRAINT "FK_fdad7d5768277e60c40e01cdcea" FOREIGN KEY ("team_id") REFERENCES "teams"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
+        await queryRunner.query(`ALTER TABLE "team_members" ADD CONSTRAINT "FK_c2bf4967c8c2a6b845dadfbf3d4" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
+    }
+
+    public async down(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`ALTER TABLE "team_members" DROP CONSTRAINT "FK_c2bf4967c8c2a6b845dadfbf3d4"`);
+        await queryRunner.query(`ALTER TABLE "team_members" DROP CONSTRAINT "FK_fdad7d5768277e60c40e01cdcea"`);
+        await queryRunner.query(`ALTER TABLE "messages" DROP CONSTRAINT "FK_3bc55a7c3f9ed54b520bb5cfe23"`);
+        await queryRunner.query(`ALTER TABLE "inbox_members" DROP CONSTRAINT "FK_9542c73a1d1c699876a7331ccdd"`);
+        await queryRunner.query(`ALTER TABLE "inbox_members" DROP CONSTRAINT "FK_4f33c29c4d60d3b41d632d9cb16"`);
+        await queryRunner.query(`ALTER TABLE "idempotency_keys" DROP CONSTRAINT "FK_ec2787a74e5156c8ce6cb25759c"`);
+        await queryRunner.query(`ALTER TABLE "idempotency_keys" DROP CONSTRAINT "FK_2fce765c0a9afca71085de67556"`);
+        await queryRunner.query(`ALTER TABLE "conversations" DROP CONSTRAINT "FK_ad2d8eea6efa73bd1e7f0599724"`);
+        await queryRunner.query(`ALTER TABLE "conversations" DROP CONSTRAINT "FK_eb33c4841a61e998a8c906fbcf1"`);
+        await queryRunner.query(`ALTER TABLE "conversations" DROP CONSTRAINT "FK_2ee56e41c8f59abf1bd763770c0"`);
+        await queryRunner.query(`ALTER TABLE "conversations" DROP CONSTRAINT "FK_3e605129623b629ddd0583740db"`);
+        await queryRunner.query(`ALTER TABLE "conversations" DROP CONSTRAINT "FK_343470a5fe39df8f40e11213387"`);
+        await queryRunner.query(`ALTER TABLE "conversations" DROP CONSTRAINT "FK_948676628b2911729a80645685d"`);
+        await queryRunner.query(`ALTER TABLE "teams" DROP CONSTRAINT "FK_9dc2f0140a747841db643785a15"`);
+        await queryRunner.query(`ALTER TABLE "contact_inboxes" DROP CONSTRAINT "FK_bf1c32ec25177fc72c5f4efe53c"`);
+        await queryRunner.query(`ALTER TABLE "contact_inboxes" DROP CONSTRAINT "FK_4dd49819206d348ce4f3014038b"`);
+        await queryRunner.query(`ALTER TABLE "inboxes" DROP CONSTRAINT "FK_40de98dbcd0c801d414575aeb2c"`);
+        await queryRunner.query(`ALTER TABLE "contacts" DROP CONSTRAINT "FK_85bbf0f254d76347a346a8cbb15"`);
+        await queryRunner.query(`ALTER TABLE "account_users" DROP CONSTRAINT "FK_2abc621f4b881e826437646c12f"`);
+        await queryRunner.query(`ALTER TABLE "account_users" DROP CONSTRAINT "FK_a8dbedf16dd542e59bbb3b510a1"`);
+        await queryRunner.query(`ALTER TABLE "access_tokens" DROP CONSTRAINT "FK_d0cf98590ee006eed29c7563170"`);
+        await queryRunner.query(`ALTER TABLE "access_tokens" DROP CONSTRAINT "FK_09ee750a035b06e0c7f0704687e"`);
+        await queryRunner.query(`ALTER TABLE "agent_bots" DROP CONSTRAINT "FK_b49a3ea049d944d8bb244aeeae1"`);
+        await queryRunner.query(`DROP INDEX "public"."UQ_team_members_team_user"`);
+        await queryRunner.query(`DROP INDEX "public"."IDX_team_members_user"`);
+        await queryRunner.query(`DROP TABLE "team_members"`);
+        await queryRunner.query(`DROP INDEX "public"."IDX_messages_conversation_created"`);
+        await queryRunner.query(`DROP TABLE "messages"`);
+        await queryRunner.query(`DROP INDEX "public"."UQ_inbox_members_inbox_user"`);
+        await queryRunner.query(`DROP INDEX "public"."IDX_inbox_members_user_inbox"`);
+        await queryRunner.query(`DROP TABLE "inbox_members"`);
+        await queryRunner.query(`DROP TABLE "idempotency_keys"`);
+        await queryRunner.query(`DROP INDEX "public"."UQ_conversations_account_display"`);
+        await queryRunner.query(`DROP TABLE "conversations"`);
+        await queryRunner.query(`DROP INDEX "public"."IDX_teams_account"`);
+        await queryRunner.query(`DROP TABLE "teams"`);
+        await queryRunner.query(`DROP INDEX "public"."UQ_contact_inboxes_inbox_source"`);
+        await queryRunner.query(`DROP INDEX "public"."IDX_contact_inboxes_source"`);
+        await queryRunner.query(`DROP INDEX "public"."IDX_contact_inboxes_contact_inbox"`);
+        await queryRunner.query(`DROP TABLE "contact_inboxes"`);
+        await queryRunner.query(`DROP INDEX "public"."IDX_inboxes_account"`);
+        await queryRunner.query(`DROP TABLE "inboxes"`);
+        await queryRunner.query(`DROP INDEX "public"."IDX_contacts_account"`);
+        await queryRunner.query(`DROP TABLE "contacts"`);
+        await queryRunner.query(`DROP INDEX "public"."UQ_account_users_account_user"`);
+        await queryRunner.query(`DROP INDEX "public"."IDX_account_users_user"`);
+        await queryRunner.query(`DROP TABLE "account_users"`);
+        await queryRunner.query(`DROP INDEX "public"."UQ_access_tokens_digest"`);
+        await queryRunner.query(`DROP TABLE "access_tokens"`);
+        await queryRunner.query(`DROP INDEX "public"."UQ_users_email"`);
+        await queryRunner.query(`DROP TABLE "users"`);
+        await queryRunner.query(`DROP INDEX "public"."IDX_agent_bots_account"`);
+        await queryRunner.query(`DROP TABLE "agent_bots"`);
+        await queryRunner.query(`DROP TABLE "accounts"`);
+    }
+
+}

@@ -4,13 +4,12 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConfigError, GatewaySettings, loadConfig } from '#app/config';
 import { GatewayModule } from './gateway.module.js';
-import { BODY_LIMIT_BYTES, installFastifyErrorHandler, parseQueryString } from './http/fastify-setup.js';
+import { BODY_LIMIT_BYTES, parseQueryString } from './http/fastify-setup.js';
 
 async function bootstrap(): Promise<void> {
   const settings = loadConfig(GatewaySettings);
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, routerOptions: { querystringParser: parseQueryString } });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(settings), adapter);
-  installFastifyErrorHandler(app.getHttpAdapter().getInstance());
   app.enableShutdownHooks();
   await app.listen(settings.PORT, settings.HOST);
   new Logger('Gateway').log(`API listening on http://${settings.HOST === '0.0.0.0' ? '127.0.0.1' : settings.HOST}:${settings.PORT}/api/v1`);

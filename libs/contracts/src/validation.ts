@@ -14,6 +14,10 @@ export function validatePayload<T extends object>(cls: ClassConstructor<T>, plai
   if (plain === null || typeof plain !== 'object' || Array.isArray(plain)) {
     return { ok: false, errors: [{ field: 'body', message: 'must be a JSON object', code: 'isObject' }] };
   }
+  const nul = pathWithNul(plain, '');
+  if (nul !== null) {
+    return { ok: false, errors: [{ field: nul || 'body', message: 'text must not contain the NUL character (\\u0000)', code: 'noNulCharacter' }] };
+  }
   const instance = plainToInstance(cls, plain);
   const problems = validateSync(instance, { whitelist: true, forbidUnknownValues: true, validationError: { target: false, value: false } });
   if (problems.length === 0) return { ok: true, value: instance };
@@ -39,4 +43,21 @@ function flatten(problems: ValidationError[], prefix = ''): FieldError[] {
     if (p.children?.length) out.push(...flatten(p.children, `${field}.`));
   }
   return out;
+}
+
+/**
+ * The path of the first string (or key) holding U+0000, which Postgres cannot store in text or jsonb;
+ * null when there is none. Refused as malformed input rather than failing in the database.
+ */
+function pathWithNul(value: unknown, path: string): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (value === null || typeof value !== 'object') return null;
+  for (const [key, child] of Object.entries(value)) {
+    // An array element is reported as the array: `labels`, not `labels.1`.
+    const childPath = Array.isArray(value) ? path : path ? `${path}.${key}` : key;
+    if (key.includes('\u0000')) return childPath;
+    const found = pathWithNul(child, childPath);
+    if (found !== null) return found;
+  }
+  return null;
 }

@@ -70,5 +70,9 @@ export function isTransientDatabaseError(error: unknown): boolean {
 export function errorReplyFor(error: unknown): ErrorReply {
   if (error instanceof DomainError) return error.reply;
   if (isTransientDatabaseError(error)) return new UnavailableError().reply;
+  // Postgres refused a value (SQLSTATE class 22, "data exception"): the input was malformed after all.
+  if (typeof (error as { code?: unknown })?.code === 'string' && (error as { code: string }).code.startsWith('22')) {
+    return ErrorReplies.badRequest([{ field: 'body', message: 'a value is malformed or out of range', code: 'invalidValue' }]);
+  }
   return ErrorReplies.internal();
 }

@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import amqp, { type Channel, type ChannelModel, type ConsumeMessage, type Options } from 'amqplib';
+import { e2eEnvironment } from './e2e-environment.js';
+
+const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
+
+export interface RpcReply {
+  /** The parsed reply body: `{response, isDisposed}` or `{err, isDisposed}`. */
+  body: any;
+  properties: ConsumeMessage['properties'];
+}
+
+/**
+ * Plain amqplib, as another service would use the queue (SPEC 5): the NestJS envelope written by
+ * hand, replies over direct reply-to.
+ */
+export class RawAmqpClient {
+  private replies = new Map<string, (reply: RpcReply) => void>();
+
+  private constructor(
+    readonly connection: ChannelModel,
+    readonly channel: Channel,
+    readonly queue: string,
+  ) {}
+
+  static async connect(): Promise<RawAmqpClient> {
+    const { amqpUrl, queue } = e2eEnvironment();
+    const connection = await amqp.connect(amqpUrl);
+    const channel = await connection.createChannel();
+    const client = new RawAmqpClient(connection, channel, queue);
+    await channel.consume(
+      DIRECT_REPLY_TO,
+      (message) => {
+        if (!message) return;
+        client.replies.get(message.properties.correlationId as string)?.({ body: JSON.parse(message.content.toString()), properties: message.properties });
+      },
+      { noAck: true },
+    );
+    return client;
+  }
+
+  /** An RPC request; resolves with the reply (or rejects after `timeoutMs`). */
+  rpc(pattern: string, data: unknown, options: Options.Publish = {}, timeoutMs = 10_000): Promise<RpcReply> {
+    const id = randomUUID();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.replies.delete(id);
+        reject(new Error(`no reply to ${pattern} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.replies.set(id, (reply) => {
+        clearTimeout(timer);
+        this.replies.delete(id);
+        resolve(reply);
+      });
+      this.channel.sendToQueue(this.queue, Buffer.from(JSON.stringify({ pattern, data, id })), {
+        replyTo: DIRECT_REPLY_TO,
+        correlationId: id,
+        contentType: 'application/json',
+        ...options,
+      });
+    });
+  }
+
+  /** An event: no id, no reply_to. `content` may be raw bytes (for poison messages). */
+  publish(content: unknown, options: Options.Publish = {}): void {
+    const bytes = Buffer.isBuffer(content) ? content : Buffer.from(JSON.stringify(content));
+    this.channel.sendToQueue(this.queue, bytes, { persistent: true, contentType: 'application/json', ...options });
+  }
+
+  /** Takes every message now in `queue` (the DLQ, say). */
+  async drain(queue: string): Promise<ConsumeMessage[]> {
+    const out: ConsumeMessage[] = [];
+    for (;;) {
+      const message = await this.channel.get(queue, { noAck: true });
+      if (!message) return out;
+      out.push(message);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.connection.close();
+  }
+}

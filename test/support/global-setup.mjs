@@ -1,0 +1,33 @@
+/**
+ * Starts what the end-to-end tests talk to: a scratch database (migrated, seeded with
+ * test/fixtures/e2e-fixture.json), a queue of its own, and the built gateway and worker as child
+ * processes. Nothing of a developer's own database or queue is touched. Plain ESM: Jest loads a
+ * global setup outside its module system, and the apps are the built ones (`npm test` builds).
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { freePort, ROOT, startApp, waitFor } from './processes.mjs';
+
+export const E2E_FIXTURE = path.join(ROOT, 'test', 'fixtures', 'e2e-fixture.json');
+
+export default async function globalSetup() {
+  const { migrate } = await import(pathToFileURL(path.join(ROOT, 'dist/apps/cli/src/database.js')).href);
+  const { seedFile } = await import(pathToFileURL(path.join(ROOT, 'dist/apps/cli/src/seed.js')).href);
+  const suffix = randomBytes(4).toString('hex');
+  const pgServer = (process.env.E2E_PG_SERVER ?? 'postgres://postgres@127.0.0.1:5432').replace(/\/$/, '');
+  const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+  const databaseUrl = `${pgServer}/conv_e2e_${suffix}`;
+  const queue = `conv_e2e_${suffix}`;
+  const port = await freePort();
+
+  await migrate(databaseUrl);
+  await seedFile(databaseUrl, E2E_FIXTURE);
+
+  const env = { DATABASE_URL: databaseUrl, AMQP_URL: amqpUrl, RMQ_QUEUE: queue, PORT: String(port), HOST: '127.0.0.1', RPC_TIMEOUT_MS: '5000' };
+  globalThis.__E2E_CHILDREN__ = [startApp('worker', env), startApp('gateway', env)];
+  Object.assign(process.env, { E2E_BASE_URL: `http://127.0.0.1:${port}`, E2E_DATABASE_URL: databaseUrl, E2E_AMQP_URL: amqpUrl, E2E_QUEUE: queue, E2E_APP_ENV: JSON.stringify(env) });
+
+  const list = `http://127.0.0.1:${port}/api/v1/accounts/1/conversations`;
+  await waitFor('the gateway and worker to answer', async () => (await fetch(list, { headers: { api_access_token: 'e2e-token-ada' } })).status === 200);
+}

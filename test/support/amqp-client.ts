@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import amqp, { type Channel, type ChannelModel, type ConsumeMessage, type Options } from 'amqplib';
+import amqp, { type Channel, type ChannelModel, type ConsumeMessage, type GetMessage, type Options } from 'amqplib';
 import { e2eEnvironment } from './e2e-environment.js';
 
 const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
@@ -68,8 +68,8 @@ export class RawAmqpClient {
   }
 
   /** Takes every message now in `queue` (the DLQ, say). */
-  async drain(queue: string): Promise<ConsumeMessage[]> {
-    const out: ConsumeMessage[] = [];
+  async drain(queue: string): Promise<GetMessage[]> {
+    const out: GetMessage[] = [];
     for (;;) {
       const message = await this.channel.get(queue, { noAck: true });
       if (!message) return out;

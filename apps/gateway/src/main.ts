@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { closeOnSignals } from '#app/runtime';
 import { ConfigError, GatewaySettings, loadConfig } from '#app/config';
 import { GatewayModule } from './gateway.module.js';
 import { BODY_LIMIT_BYTES, parseQueryString } from './http/fastify-setup.js';
@@ -10,7 +11,7 @@ async function bootstrap(): Promise<void> {
   const settings = loadConfig(GatewaySettings);
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, routerOptions: { querystringParser: parseQueryString } });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(settings), adapter);
-  app.enableShutdownHooks();
+  closeOnSignals(app, 'gateway');
   await app.listen(settings.PORT, settings.HOST);
   new Logger('Gateway').log(`API listening on http://${settings.HOST === '0.0.0.0' ? '127.0.0.1' : settings.HOST}:${settings.PORT}/api/v1`);
 }

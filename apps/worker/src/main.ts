@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { queueDefinition } from '#app/contracts';
+import { closeOnSignals } from '#app/runtime';
 import { ConfigError, loadConfig, WorkerSettings } from '#app/config';
 import { ConversationsServer } from './messaging/conversations.server.js';
 import { rmqServerOptions } from './messaging/rmq-server-options.js';
@@ -12,7 +13,7 @@ async function bootstrap(): Promise<void> {
   const queue = queueDefinition(settings.RMQ_QUEUE);
   const server = new ConversationsServer(rmqServerOptions(settings.AMQP_URL, queue, settings.WORKER_PREFETCH), queue);
   const app = await NestFactory.createMicroservice(WorkerModule.forRoot(settings), { strategy: server });
-  app.enableShutdownHooks();
+  closeOnSignals(app, 'worker');
   await app.listen();
   new Logger('Worker').log(`consuming queue "${queue.name}" (prefetch ${settings.WORKER_PREFETCH})`);
 }

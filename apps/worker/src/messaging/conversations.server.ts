@@ -2,7 +2,13 @@ import { Logger } from '@nestjs/common';
 import { RmqContext, ServerRMQ, type RmqOptions } from '@nestjs/microservices';
 import { ErrorReplies, parseRequestEnvelope, type QueueDefinition } from '#app/contracts';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { deadLetter, isRpcRequest } from './dead-letter.js';
+
+/** How long a closing worker waits for the messages it holds (SIGTERM must exit within 10 s). */
+const DRAIN_TIMEOUT_MS = 7_000;
 
 /**
  * Nest's RMQ server, with the decisions it leaves open made explicit:
@@ -11,26 +17,53 @@ import { deadLetter, isRpcRequest } from './dead-letter.js';
  *   reply when it is an RPC request and dead-lettered (with its reason) when it is an event,
  *   instead of Nest's bare nack;
  * - RPC means `reply_to`, `correlation_id` and an envelope `id` together (SPEC 5); a message with
- *   an `id` but nowhere to reply is handled as the event it is.
+ *   an `id` but nowhere to reply is handled as the event it is;
+ * - closing first cancels the consumer, then waits for the messages in hand to be settled.
  */
 export class ConversationsServer extends ServerRMQ {
   private readonly log = new Logger(ConversationsServer.name);
 
   private readonly definition: QueueDefinition;
+  private readonly consumerTag: string;
+  private consumerChannel: ConfirmChannel | null = null;
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(options: NonNullable<RmqOptions['options']>, definition: QueueDefinition) {
-    super(options);
+    const consumerTag = `conversations-worker-${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+    super({ ...options, consumerTag });
     this.definition = definition;
+    this.consumerTag = consumerTag;
   }
 
   override async setupChannel(channel: ConfirmChannel, callback: () => void): Promise<void> {
+    this.consumerChannel = channel;
     await channel.assertQueue(this.definition.deadLetterQueue, { durable: true });
     return super.setupChannel(channel, callback);
   }
 
+  override async close(): Promise<void> {
+    try {
+      await this.consumerChannel?.cancel(this.consumerTag);
+    } catch {
+      // the channel is already gone: nothing more will arrive anyway
+    }
+    await Promise.race([Promise.allSettled([...this.inFlight]), sleep(DRAIN_TIMEOUT_MS)]);
+    await sleep(10); // replies are published on the next tick after their handler settles
+    await super.close();
+  }
+
   override async handleMessage(delivery: Record<string, any> | null, channel: ConfirmChannel): Promise<void> {
     if (!delivery) return; // the broker cancelled the consumer
-    const message = delivery as ConsumeMessage;
+    const work = this.dispatch(delivery as ConsumeMessage, channel);
+    this.inFlight.add(work);
+    try {
+      await work;
+    } finally {
+      this.inFlight.delete(work);
+    }
+  }
+
+  private async dispatch(message: ConsumeMessage, channel: ConfirmChannel): Promise<void> {
     const envelope = parseRequestEnvelope(message.content);
     const rpc = isRpcRequest(message, envelope.id);
     const handler = envelope.ok ? this.getHandlerByPattern(envelope.pattern) : null;

@@ -1,0 +1,145 @@
+/**
+ * What GET /api/v1/accounts/{id}/conversations should answer (SPEC 4.1), computed from
+ * test/fixtures/e2e-fixture.json alone: a plain, slow, obviously-correct rendering of the rules,
+ * used by the combinatorial sweeps. Small cases are checked against hand-written ids instead.
+ */
+import { readFileSync } from 'node:fs';
+
+interface FixtureConversation {
+  display_id?: number;
+  account_id: number;
+  inbox_id: number;
+  status: string;
+  assignee_id: number | null;
+  team_id: number | null;
+  priority?: string | null;
+  labels?: string[];
+  created_at: string;
+  last_activity_at?: string;
+  waiting_since?: string;
+}
+
+interface Fixture {
+  users: { id: number; access_token: string; accounts: { account_id: number; role: string }[] }[];
+  inboxes: { id: number; account_id: number; member_ids: number[] }[];
+  conversations: FixtureConversation[];
+}
+
+export const FIXTURE: Fixture = JSON.parse(readFileSync(new URL('../fixtures/e2e-fixture.json', import.meta.url), 'utf8'));
+
+export const PER_PAGE = 25;
+export const STATUSES = ['open', 'resolved', 'pending', 'snoozed', 'all'] as const;
+export const ASSIGNEE_TYPES = ['me', 'unassigned', 'assigned', 'all'] as const;
+export const SORTS = [
+  'last_activity_at_desc',
+  'last_activity_at_asc',
+  'created_at_desc',
+  'created_at_asc',
+  'priority_desc',
+  'priority_asc',
+  'waiting_since_asc',
+  'waiting_since_desc',
+] as const;
+
+export interface ListFilters {
+  status?: (typeof STATUSES)[number];
+  assignee_type?: (typeof ASSIGNEE_TYPES)[number];
+  inbox_id?: number;
+  team_id?: number;
+  labels?: string[];
+  sort_by?: (typeof SORTS)[number];
+}
+
+export interface Counts {
+  mine_count: number;
+  assigned_count: number;
+  unassigned_count: number;
+  all_count: number;
+}
+
+export interface ExpectedList {
+  /** Display ids of the whole assignee-filtered list, in order (all pages). */
+  ids: number[];
+  counts: Counts;
+  total_pages: number;
+}
+
+interface Row {
+  id: number;
+  c: FixtureConversation;
+}
+
+/** Display ids as the seed gives them: missing ones above every display id of the account, in file order. */
+function rowsOf(accountId: number): Row[] {
+  const own = FIXTURE.conversations.filter((c) => c.account_id === accountId);
+  let next = Math.max(0, ...own.map((c) => c.display_id ?? 0));
+  return own.map((c) => ({ id: c.display_id ?? ++next, c }));
+}
+
+function userByToken(token: string) {
+  const user = FIXTURE.users.find((u) => u.access_token === token);
+  if (!user) throw new Error(`no fixture user has token ${token}`);
+  return user;
+}
+
+const PRIORITY_RANK: Record<string, number> = { low: 1, medium: 2, high: 3, urgent: 4 };
+const time = (iso: string | undefined) => (iso === undefined ? null : Date.parse(iso));
+
+function sortKey(c: FixtureConversation, sortBy: string): number | null {
+  if (sortBy.startsWith('last_activity_at')) return time(c.last_activity_at ?? c.created_at);
+  if (sortBy.startsWith('created_at')) return time(c.created_at);
+  if (sortBy.startsWith('priority')) return c.priority ? PRIORITY_RANK[c.priority] : null;
+  return time(c.waiting_since);
+}
+
+/** X_desc: X descending then display id descending; X_asc: both ascending; null keys last either way. */
+function compare(sortBy: string) {
+  const direction = sortBy.endsWith('_desc') ? -1 : 1;
+  return (a: Row, b: Row): number => {
+    const ka = sortKey(a.c, sortBy);
+    const kb = sortKey(b.c, sortBy);
+    if (ka === null && kb !== null) return 1;
+    if (kb === null && ka !== null) return -1;
+    if (ka !== null && kb !== null && ka !== kb) return direction * (ka - kb);
+    return direction * (a.id - b.id);
+  };
+}
+
+/** The expected list for the caller holding `token` (a fixture user) on `accountId`. */
+export function expectedList(token: string, accountId: number, filters: ListFilters = {}): ExpectedList {
+  const user = userByToken(token);
+  const role = user.accounts.find((a) => a.account_id === accountId)?.role;
+  if (!role) throw new Error(`user ${user.id} is not a member of account ${accountId}`);
+  const visibleInboxes = new Set(
+    FIXTURE.inboxes.filter((i) => i.account_id === accountId && (role === 'administrator' || i.member_ids.includes(user.id))).map((i) => i.id),
+  );
+  const status = filters.status ?? 'open';
+  const labels = filters.labels;
+  const filtered = rowsOf(accountId).filter(
+    ({ c }) =>
+      visibleInboxes.has(c.inbox_id) &&
+      (status === 'all' || c.status === status) &&
+      (filters.inbox_id === undefined || c.inbox_id === filters.inbox_id) &&
+      (filters.team_id === undefined || c.team_id === filters.team_id) &&
+      (labels === undefined || (c.labels ?? []).some((label) => labels.includes(label))),
+  );
+  const counts: Counts = {
+    mine_count: filtered.filter(({ c }) => c.assignee_id === user.id).length,
+    assigned_count: filtered.filter(({ c }) => c.assignee_id !== null).length,
+    unassigned_count: filtered.filter(({ c }) => c.assignee_id === null).length,
+    all_count: filtered.length,
+  };
+  const assigneeType = filters.assignee_type ?? 'all';
+  const listed = filtered
+    .filter(({ c }) => {
+      if (assigneeType === 'me') return c.assignee_id === user.id;
+      if (assigneeType === 'unassigned') return c.assignee_id === null;
+      if (assigneeType === 'assigned') return c.assignee_id !== null;
+      return true;
+    })
+    .sort(compare(filters.sort_by ?? 'last_activity_at_desc'));
+  return { ids: listed.map((r) => r.id), counts, total_pages: Math.ceil(listed.length / PER_PAGE) };
+}
+
+/** The ids of page `page` (1-based) of an expected list. */
+export const pageOf = (ids: number[], page: number) => ids.slice((page - 1) * PER_PAGE, page * PER_PAGE);

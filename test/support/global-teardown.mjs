@@ -18,7 +18,8 @@ export default async function globalTeardown() {
   if (E2E_AMQP_URL && E2E_QUEUE) {
     const connection = await amqp.connect(E2E_AMQP_URL);
     const channel = await connection.createChannel();
-    for (const queue of [E2E_QUEUE, `${E2E_QUEUE}.dlq`]) await channel.deleteQueue(queue);
+    for (const queue of [E2E_QUEUE, `${E2E_QUEUE}.dlq`, `${E2E_QUEUE}.retry`]) await channel.deleteQueue(queue);
+    await channel.deleteExchange(`${E2E_QUEUE}.dlx`);
     await connection.close();
   }
 }

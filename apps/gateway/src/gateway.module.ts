@@ -10,7 +10,7 @@ import { CONVERSATIONS_CLIENT, ConversationsRpc, RPC_TIMEOUT_MS } from './rpc/co
 @Module({})
 export class GatewayModule {
   static forRoot(settings: GatewaySettings): DynamicModule {
-    const queue = queueDefinition(settings.RMQ_QUEUE);
+    const queue = queueDefinition(settings.RMQ_QUEUE, settings.RMQ_QUEUE_TYPE);
     return {
       module: GatewayModule,
       controllers: [ConversationsController],

@@ -10,7 +10,7 @@ import { WorkerModule } from './worker.module.js';
 
 async function bootstrap(): Promise<void> {
   const settings = loadConfig(WorkerSettings);
-  const queue = queueDefinition(settings.RMQ_QUEUE);
+  const queue = queueDefinition(settings.RMQ_QUEUE, settings.RMQ_QUEUE_TYPE);
   const server = new ConversationsServer(rmqServerOptions(settings.AMQP_URL, queue, settings.WORKER_PREFETCH), queue);
   const app = await NestFactory.createMicroservice(WorkerModule.forRoot(settings), { strategy: server });
   closeOnSignals(app, 'worker');

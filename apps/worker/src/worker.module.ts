@@ -12,7 +12,7 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [DomainModule.forRoot({ url: settings.DATABASE_URL, poolSize: settings.DB_POOL_SIZE, applicationName: 'conversations-worker' })],
       controllers: [ConversationsController],
-      providers: [MessageSettlement, { provide: QUEUE_DEFINITION, useValue: queueDefinition(settings.RMQ_QUEUE) }],
+      providers: [MessageSettlement, { provide: QUEUE_DEFINITION, useValue: queueDefinition(settings.RMQ_QUEUE, settings.RMQ_QUEUE_TYPE) }],
     };
   }
 }

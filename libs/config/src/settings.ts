@@ -1,4 +1,5 @@
-import { IsNotEmpty, IsString, Matches } from 'class-validator';
+import { IsIn, IsNotEmpty, IsString, Matches } from 'class-validator';
+import { QUEUE_TYPES, type QueueType } from '#app/contracts';
 import { IsIntegerBetween, IsUrlWithScheme } from './validators.js';
 
 /** SPEC 2: the broker and the queue, shared by the gateway and the worker. */
@@ -9,6 +10,10 @@ export class BrokerSettings {
   @IsString()
   @Matches(/^[A-Za-z0-9_.:-]{1,200}$/, { message: 'must be 1-200 letters, digits or _ . : -' })
   RMQ_QUEUE = 'conversations';
+
+  /** `quorum` for a replicated queue on a RabbitMQ cluster; both apps must agree. */
+  @IsIn(QUEUE_TYPES, { message: `must be one of ${QUEUE_TYPES.join(', ')}` })
+  RMQ_QUEUE_TYPE: QueueType = 'classic';
 }
 
 export class GatewaySettings extends BrokerSettings {

@@ -1,41 +1,59 @@
 /**
- * The one definition of the work queue. The gateway's client and the worker's server both assert it,
- * and RabbitMQ refuses (PRECONDITION_FAILED) a second declaration whose arguments differ, so every
- * side must build its options here and nowhere else.
+ * The one definition of the queue topology. The gateway's client and the worker's server both assert
+ * the work queue, and RabbitMQ refuses (PRECONDITION_FAILED) a second declaration whose arguments
+ * differ, so every side builds its options here and nowhere else.
+ *
+ *   <queue>        work queue: RPC requests and create events
+ *   <queue>.dlx    direct exchange the work queue dead-letters into (expired or rejected messages)
+ *   <queue>.dlq    where messages that can never succeed end up, with an x-error-reason header
+ *   <queue>.retry  holds an event whose database was unreachable for a while (per-message TTL), then
+ *                  dead-letters it back into the work queue
  */
+export const QUEUE_TYPES = ['classic', 'quorum'] as const;
+export type QueueType = (typeof QUEUE_TYPES)[number];
+
 export interface QueueDefinition {
-  /** The work queue: RPC requests and create events. */
   readonly name: string;
-  /** Where messages that can never succeed end up (SPEC 5), routed through the default exchange. */
+  readonly type: QueueType;
+  readonly deadLetterExchange: string;
   readonly deadLetterQueue: string;
-  /** Options for `assertQueue` (and for Nest's `queueOptions`). */
-  readonly options: {
-    durable: true;
-    arguments: Record<string, string>;
-  };
+  readonly retryQueue: string;
+  /** Options for `assertQueue` of the work queue (and for Nest's `queueOptions`). */
+  readonly options: { durable: true; arguments: Record<string, string> };
+  readonly deadLetterQueueOptions: { durable: true; arguments: Record<string, string> };
+  readonly retryQueueOptions: { durable: true; arguments: Record<string, string> };
 }
 
 export function deadLetterQueueName(queue: string): string {
   return `${queue}.dlq`;
 }
 
-export function queueDefinition(queue: string): QueueDefinition {
+export function queueDefinition(queue: string, type: QueueType = 'classic'): QueueDefinition {
+  const deadLetterExchange = `${queue}.dlx`;
   const deadLetterQueue = deadLetterQueueName(queue);
+  const typed = { 'x-queue-type': type };
   return {
     name: queue,
+    type,
+    deadLetterExchange,
     deadLetterQueue,
+    retryQueue: `${queue}.retry`,
     options: {
       durable: true,
-      arguments: {
-        // A nack without requeue moves the message to <queue>.dlq instead of dropping it.
-        'x-dead-letter-exchange': '',
-        'x-dead-letter-routing-key': deadLetterQueue,
-      },
+      arguments: { ...typed, 'x-dead-letter-exchange': deadLetterExchange, 'x-dead-letter-routing-key': deadLetterQueue },
+    },
+    deadLetterQueueOptions: { durable: true, arguments: typed },
+    retryQueueOptions: {
+      durable: true,
+      // An expired retry goes back to the work queue through the default exchange.
+      arguments: { ...typed, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': queue },
     },
   };
 }
 
 /** AMQP header that says why a message was dead-lettered (SPEC 5). */
 export const ERROR_REASON_HEADER = 'x-error-reason';
+/** AMQP header counting how often an event was put back because the database was unreachable. */
+export const RETRY_COUNT_HEADER = 'x-retry-count';
 /** AMQP header that carries the caller's request id from the gateway to the worker's logs. */
 export const REQUEST_ID_HEADER = 'x-request-id';

@@ -35,9 +35,14 @@ export class ConversationsServer extends ServerRMQ {
     this.consumerTag = consumerTag;
   }
 
+  /** Declares the dead-letter and retry topology, then (in Nest's setup) the work queue and the consumer. */
   override async setupChannel(channel: ConfirmChannel, callback: () => void): Promise<void> {
     this.consumerChannel = channel;
-    await channel.assertQueue(this.definition.deadLetterQueue, { durable: true });
+    const { deadLetterExchange, deadLetterQueue, deadLetterQueueOptions, retryQueue, retryQueueOptions } = this.definition;
+    await channel.assertExchange(deadLetterExchange, 'direct', { durable: true });
+    await channel.assertQueue(deadLetterQueue, deadLetterQueueOptions);
+    await channel.bindQueue(deadLetterQueue, deadLetterExchange, deadLetterQueue);
+    await channel.assertQueue(retryQueue, retryQueueOptions);
     return super.setupChannel(channel, callback);
   }
 

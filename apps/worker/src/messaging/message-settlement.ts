@@ -1,11 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RmqContext, RpcException } from '@nestjs/microservices';
-import { type QueueDefinition } from '#app/contracts';
+import { RETRY_COUNT_HEADER, type QueueDefinition } from '#app/contracts';
 import { errorReplyFor } from '#app/domain';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
-import { deadLetter, isRpcRequest } from './dead-letter.js';
+import { deadLetter, isRpcRequest, moveMessage } from './dead-letter.js';
 
 export const QUEUE_DEFINITION = Symbol('QUEUE_DEFINITION');
+
+/** Retries of an event whose database was unreachable, before it is dead-lettered. */
+const MAX_RETRIES = 5;
+const RETRY_BASE_DELAY_MS = 1_000;
 
 /**
  * The one place that decides what becomes of a message once a handler has run (the queue is
@@ -13,7 +17,8 @@ export const QUEUE_DEFINITION = Symbol('QUEUE_DEFINITION');
  * - success: ack, after the work (and its transaction) is done;
  * - an RPC request that failed: an error reply, and ack; it is answered, not retried;
  * - an event that failed for good (invalid, unauthorised, a rule): dead-letter with the reason;
- * - an event that failed because the database was unreachable: requeue once, then dead-letter.
+ * - an event that failed because the database was unreachable: parked in the retry queue with a
+ *   growing delay (1, 2, 4, 8, 16 s), then dead-lettered if it still fails.
  */
 @Injectable()
 export class MessageSettlement {
@@ -42,12 +47,14 @@ export class MessageSettlement {
       this.ack(channel, message);
       throw new RpcException(reply);
     }
-    if (reply.status === 503 && !message.fields.redelivered) {
-      channel.nack(message, false, true);
+    const retries = Number(message.properties.headers?.[RETRY_COUNT_HEADER] ?? 0) || 0;
+    if (reply.status === 503 && retries < MAX_RETRIES) {
+      await moveMessage(channel, message, this.queue.retryQueue, { [RETRY_COUNT_HEADER]: retries + 1 }, RETRY_BASE_DELAY_MS * 2 ** retries);
       return undefined;
     }
     const detail = reply.errors?.map((e) => `${e.field}: ${e.message}`).join('; ');
-    await deadLetter(channel, message, this.queue.deadLetterQueue, `${reply.status} ${reply.error}${detail ? ` (${detail})` : ''}`);
+    const after = reply.status === 503 ? ` after ${retries} retries` : '';
+    await deadLetter(channel, message, this.queue.deadLetterQueue, `${reply.status} ${reply.error}${detail ? ` (${detail})` : ''}${after}`);
     return undefined;
   }
 

@@ -5,15 +5,17 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, GatewaySettings, loadConfig, WorkerSettings } from '#app/config';
 import { FixtureError } from '#app/domain';
 import { migrate } from './database.js';
+import { projectRoot } from './project-root.js';
 import { seedFile } from './seed.js';
 
 const here = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
 const APPS = { worker: here('../../worker/src/main.js'), gateway: here('../../gateway/src/main.js') };
-const DEMO_FIXTURE = here('../../../../fixtures/demo.json');
+const DEMO_FIXTURE = path.join(projectRoot(), 'fixtures', 'demo.json');
 
 async function main(): Promise<void> {
   const worker = loadConfig(WorkerSettings);

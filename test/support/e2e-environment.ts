@@ -24,4 +24,6 @@ export const TOKENS = {
   umbrellaAdmin: 'e2e-token-fay', // administrator of account 4 (the account the create tests write to)
   umbrellaAgent: 'e2e-token-gus', // agent of account 4, member of inbox 5 only
   umbrellaBot: 'e2e-token-bot-umbrella', // agent bot of account 4
+  hooliAdmin: 'e2e-token-hal', // administrator of account 5 (the account the event tests write to)
+  hooliBot: 'e2e-token-bot-hooli', // agent bot of account 5
 } as const;

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
   CreateConversationBody,
   ListConversationsQuery,
@@ -7,14 +7,13 @@ import {
   type ConversationListReply,
   type ConversationMetaReply,
 } from '#app/contracts';
-import { AccessToken, AccessTokenGuard } from './http/access-token.js';
+import { AccessToken } from './http/access-token.js';
 import { IdempotencyKey } from './http/idempotency-key.js';
 import { AccountIdPipe, DtoPipe } from './http/validation.pipes.js';
 import { ConversationsRpc } from './rpc/conversations-rpc.client.js';
 
 /** SPEC 4: each request is checked here, then becomes exactly one RPC message. */
 @Controller('api/v1/accounts/:account_id/conversations')
-@UseGuards(AccessTokenGuard)
 export class ConversationsController {
   constructor(private readonly rpc: ConversationsRpc) {}
 

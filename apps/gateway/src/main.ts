@@ -5,11 +5,13 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { closeOnSignals } from '#app/runtime';
 import { ConfigError, GatewaySettings, loadConfig } from '#app/config';
 import { GatewayModule } from './gateway.module.js';
-import { BODY_LIMIT_BYTES, parseQueryString } from './http/fastify-setup.js';
+import { requireAccessToken } from './http/access-token.js';
+import { API_PREFIX, BODY_LIMIT_BYTES, parseQueryString } from './http/fastify-setup.js';
 
 async function bootstrap(): Promise<void> {
   const settings = loadConfig(GatewaySettings);
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, routerOptions: { querystringParser: parseQueryString } });
+  requireAccessToken(adapter.getInstance(), API_PREFIX);
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(settings), adapter);
   closeOnSignals(app, 'gateway');
   await app.listen(settings.PORT, settings.HOST);

@@ -12,7 +12,7 @@ async function bootstrap(): Promise<void> {
   const settings = loadConfig(WorkerSettings);
   const queue = queueDefinition(settings.RMQ_QUEUE, settings.RMQ_QUEUE_TYPE);
   const server = new ConversationsServer(rmqServerOptions(settings.AMQP_URL, queue, settings.WORKER_PREFETCH), queue);
-  const app = await NestFactory.createMicroservice(WorkerModule.forRoot(settings), { strategy: server });
+  const app = await NestFactory.createMicroservice(WorkerModule.forRoot(settings, queue), { strategy: server });
   closeOnSignals(app, 'worker');
   await app.listen();
   new Logger('Worker').log(`consuming queue "${queue.name}" (prefetch ${settings.WORKER_PREFETCH})`);

@@ -41,6 +41,13 @@ export class WorkerSettings extends BrokerSettings {
   @IsIntegerBetween(1, 1000)
   WORKER_PREFETCH = 20;
 
+  /** An event whose database is unreachable is retried this many times (delays doubling) before it is dead-lettered. */
+  @IsIntegerBetween(0, 20)
+  EVENT_RETRY_LIMIT = 5;
+
+  @IsIntegerBetween(1, 600_000)
+  EVENT_RETRY_DELAY_MS = 1_000;
+
   /** Postgres connections of one worker; enough for the prefetch window's concurrent queries. */
   @IsIntegerBetween(1, 200)
   DB_POOL_SIZE = 10;

@@ -1,4 +1,4 @@
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsInt, Max, Min, ValidateBy } from 'class-validator';
 
 /** A URL that parses and has one of the given schemes (`postgres:`, `amqp:`...). */
@@ -19,9 +19,9 @@ export const IsUrlWithScheme = (schemes: string[]) =>
     },
   });
 
-/** An integer variable between min and max (environment values are strings). */
+/** An integer variable between min and max, written in decimal digits (`0x10` and `1e3` are refused). */
 export const IsIntegerBetween = (min: number, max: number): PropertyDecorator => (target, key) => {
-  Type(() => Number)(target, key);
+  Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))(target, key);
   IsInt({ message: `must be an integer between ${min} and ${max}` })(target, key);
   Min(min, { message: `must be an integer between ${min} and ${max}` })(target, key);
   Max(max, { message: `must be an integer between ${min} and ${max}` })(target, key);

@@ -18,7 +18,7 @@ export function validatePayload<T extends object>(cls: ClassConstructor<T>, plai
   if (nul !== null) {
     return { ok: false, errors: [{ field: nul || 'body', message: 'text must not contain the NUL character (\\u0000)', code: 'noNulCharacter' }] };
   }
-  const instance = plainToInstance(cls, plain);
+  const instance = nullsToDefaults(plainToInstance(cls, plain));
   const problems = validateSync(instance, { whitelist: true, forbidUnknownValues: true, validationError: { target: false, value: false } });
   if (problems.length === 0) return { ok: true, value: instance };
   return { ok: false, errors: flatten(problems) };
@@ -36,14 +36,33 @@ function flatten(problems: ValidationError[], prefix = ''): FieldError[] {
     const field = prefix + p.property;
     const constraints = Object.entries(p.constraints ?? {});
     if (constraints.length) {
-      // One error per field, the most basic one: "must be a string" says more than "too long".
+      // One error per field, the most basic one: "must be a string" says more than "too long";
+      // and nothing about the parts of a value that is wrong as a whole.
       const [code, message] = constraints.sort(([a], [b]) => rank(a) - rank(b))[0];
       out.push({ field, message, code });
+    } else if (p.children?.length) {
+      out.push(...flatten(p.children, `${field}.`));
     }
-    if (p.children?.length) out.push(...flatten(p.children, `${field}.`));
   }
   return out;
 }
+
+/**
+ * JSON `null` for a DTO property means "not given": the property falls back to its default (or to
+ * undefined), so that `{"sort_by": null}` sorts by default and `{"team_id": null}` sets no team.
+ * Nested DTOs are walked too; free-form attribute objects (plain objects) are left as sent.
+ */
+function nullsToDefaults<T extends object>(instance: T): T {
+  const defaults = new (instance.constructor as new () => Record<string, unknown>)();
+  for (const [key, value] of Object.entries(instance)) {
+    if (value === null) (instance as Record<string, unknown>)[key] = defaults[key];
+    else if (isDtoInstance(value)) nullsToDefaults(value);
+  }
+  return instance;
+}
+
+const isDtoInstance = (value: unknown): value is object =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) && Object.getPrototypeOf(value) !== Object.prototype;
 
 /**
  * The path of the first string (or key) holding U+0000, which Postgres cannot store in text or jsonb;

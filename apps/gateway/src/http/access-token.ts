@@ -1,7 +1,7 @@
-import { createParamDecorator, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { ErrorReplies } from '#app/contracts';
-import type { FastifyRequest } from 'fastify';
-import { ErrorReplyException } from './error-reply.exception.js';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { httpErrorBody } from './http-error-body.js';
 
 const BEARER = /^Bearer\s+(.+)$/i;
 
@@ -10,24 +10,30 @@ const BEARER = /^Bearer\s+(.+)$/i;
  * underscores), or `Authorization: Bearer`. Null when none is sent.
  */
 export function accessTokenOf(headers: FastifyRequest['headers']): string | null {
-  const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
-  const token = first(headers['api_access_token']) ?? first(headers['api-access-token']) ?? first(headers.authorization)?.match(BEARER)?.[1];
-  const trimmed = token?.trim();
-  return trimmed ? trimmed : null;
-}
-
-/** 401 at once, before validation or any message, when no token is sent (SPEC 4.4 order). */
-@Injectable()
-export class AccessTokenGuard implements CanActivate {
-  canActivate(context: ExecutionContext): boolean {
-    if (accessTokenOf(context.switchToHttp().getRequest<FastifyRequest>().headers) === null) {
-      throw new ErrorReplyException(ErrorReplies.noToken());
-    }
-    return true;
+  const candidates = [headers['api_access_token'], headers['api-access-token'], bearerToken(headers.authorization)];
+  for (const candidate of candidates) {
+    const token = (Array.isArray(candidate) ? candidate[0] : candidate)?.trim();
+    if (token) return token; // a blank header does not hide a token sent another way
   }
+  return null;
 }
 
-/** The token the guard found. */
+const bearerToken = (authorization: string | undefined) => authorization?.match(BEARER)?.[1];
+
+/**
+ * 401 at once when no token is sent (SPEC 4.4: before any other check). A Fastify `onRequest` hook,
+ * not a Nest guard: guards run after the body is parsed, and a missing token must win over a body
+ * that is not JSON or too large.
+ */
+export function requireAccessToken(fastify: FastifyInstance, prefix: string): void {
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (request.url.startsWith(prefix) && accessTokenOf(request.headers) === null) {
+      await reply.status(401).send(httpErrorBody(ErrorReplies.noToken()));
+    }
+  });
+}
+
+/** The token `requireAccessToken` made sure of. */
 export const AccessToken = createParamDecorator(
   (_: unknown, context: ExecutionContext): string => accessTokenOf(context.switchToHttp().getRequest<FastifyRequest>().headers) as string,
 );

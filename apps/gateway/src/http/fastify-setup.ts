@@ -1,12 +1,16 @@
 import qs from 'qs';
 
+/** Every route under it needs an access token. */
+export const API_PREFIX = '/api/';
+
 /** SPEC 4.4: a body over 1 MB is refused. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /**
  * Query strings the way Chatwoot clients write them: `labels[]=a&labels[]=b`, `labels=a&labels=b` and
- * `labels=a` all give a list. qs caps arrays at 20 items by default (then builds an object): raised.
+ * `labels=a` all give a list. qs turns an array of more than `arrayLimit` items into an object: the
+ * limit is set to the parameter limit, so a long list stays a list and the DTO's own limit speaks.
  */
 export function parseQueryString(query: string): Record<string, unknown> {
-  return qs.parse(query, { arrayLimit: 100, parameterLimit: 1000, depth: 2, allowPrototypes: false });
+  return qs.parse(query, { arrayLimit: 1000, parameterLimit: 1000, depth: 2, allowPrototypes: false });
 }

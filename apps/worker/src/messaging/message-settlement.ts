@@ -6,10 +6,13 @@ import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { deadLetter, isRpcRequest, moveMessage } from './dead-letter.js';
 
 export const QUEUE_DEFINITION = Symbol('QUEUE_DEFINITION');
+export const RETRY_POLICY = Symbol('RETRY_POLICY');
 
-/** Retries of an event whose database was unreachable, before it is dead-lettered. */
-const MAX_RETRIES = 5;
-const RETRY_BASE_DELAY_MS = 1_000;
+/** Retries of an event whose database was unreachable, before it is dead-lettered; delays double. */
+export interface RetryPolicy {
+  limit: number;
+  firstDelayMs: number;
+}
 
 /**
  * The one place that decides what becomes of a message once a handler has run (the queue is
@@ -18,13 +21,16 @@ const RETRY_BASE_DELAY_MS = 1_000;
  * - an RPC request that failed: an error reply, and ack; it is answered, not retried;
  * - an event that failed for good (invalid, unauthorised, a rule): dead-letter with the reason;
  * - an event that failed because the database was unreachable: parked in the retry queue with a
- *   growing delay (1, 2, 4, 8, 16 s), then dead-lettered if it still fails.
+ *   doubling delay (1, 2, 4, 8, 16 s by default), then dead-lettered if it still fails.
  */
 @Injectable()
 export class MessageSettlement {
   private readonly log = new Logger(MessageSettlement.name);
 
-  constructor(@Inject(QUEUE_DEFINITION) private readonly queue: QueueDefinition) {}
+  constructor(
+    @Inject(QUEUE_DEFINITION) private readonly queue: QueueDefinition,
+    @Inject(RETRY_POLICY) private readonly retry: RetryPolicy,
+  ) {}
 
   async settle<T>(context: RmqContext, work: () => Promise<T>): Promise<T | undefined> {
     const message = context.getMessage() as ConsumeMessage;
@@ -48,8 +54,8 @@ export class MessageSettlement {
       throw new RpcException(reply);
     }
     const retries = Number(message.properties.headers?.[RETRY_COUNT_HEADER] ?? 0) || 0;
-    if (reply.status === 503 && retries < MAX_RETRIES) {
-      await moveMessage(channel, message, this.queue.retryQueue, { [RETRY_COUNT_HEADER]: retries + 1 }, RETRY_BASE_DELAY_MS * 2 ** retries);
+    if (reply.status === 503 && retries < this.retry.limit) {
+      await moveMessage(channel, message, this.queue.retryQueue, { [RETRY_COUNT_HEADER]: retries + 1 }, this.retry.firstDelayMs * 2 ** retries);
       return undefined;
     }
     const detail = reply.errors?.map((e) => `${e.field}: ${e.message}`).join('; ');

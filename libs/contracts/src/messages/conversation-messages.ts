@@ -3,15 +3,13 @@ import { IsDefined, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Max, MaxL
 import { CreateConversationBody } from '../dto/create-conversation.body.js';
 import { ListConversationsQuery } from '../dto/list-conversations.query.js';
 
-export const MAX_TOKEN_LENGTH = 1024;
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
 /** What every message carries: who is calling, on which account. */
 abstract class AccountScopedMessage {
   @IsString({ message: 'api_access_token must be a string' })
   @IsNotEmpty({ message: 'api_access_token must not be empty' })
-  @MaxLength(MAX_TOKEN_LENGTH)
-  api_access_token: string;
+  api_access_token: string; // any length: a token that is no token is a 401, not a malformed request
 
   @IsInt({ message: 'account_id must be an integer' })
   @Min(1, { message: 'account_id must be 1 or more' })

@@ -4,7 +4,7 @@ import { priorityName, statusName } from '../sql/status-codes.js';
 
 /** A row of the conversation select as the `<conversation>` of SPEC 4.3 (Chatwoot's key order). */
 export function renderConversation(row: ConversationRow): ConversationJson {
-  const meta: ConversationJson['meta'] = {
+  const meta: Omit<ConversationJson['meta'], 'hmac_verified'> & { hmac_verified?: boolean } = {
     sender: {
       id: row.contact_id,
       name: row.contact_name,
@@ -20,7 +20,6 @@ export function renderConversation(row: ConversationRow): ConversationJson {
       last_activity_at: row.contact_last_activity_at,
     },
     channel: row.channel_type,
-    hmac_verified: row.hmac_verified,
   };
   if (row.assignee_id !== null) {
     meta.assignee = {
@@ -44,9 +43,10 @@ export function renderConversation(row: ConversationRow): ConversationJson {
       account_id: row.team_account_id ?? row.account_id,
     };
   }
+  meta.hmac_verified = row.hmac_verified; // last, as Chatwoot renders meta
   const latest = row.latest_message as MessageJson | null;
   return {
-    meta,
+    meta: meta as ConversationJson['meta'],
     id: row.display_id,
     messages: latest ? [latest] : [],
     account_id: row.account_id,

@@ -1,0 +1,216 @@
+import { ListConversationsQuery, SORT_ORDERS, type SortOrder } from '#app/contracts';
+import { countsStatement, pageIdsSubquery, type ListScope } from './list-query.js';
+import { SqlParams } from './sql-params.js';
+
+const ACCOUNT = 7;
+const ME = 42;
+
+/** A query as validation leaves it: the defaults, overridden by `values`. */
+const query = (values: Partial<ListConversationsQuery> = {}) => Object.assign(new ListConversationsQuery(), values);
+const admin = (values: Partial<ListConversationsQuery> = {}): ListScope => ({ accountId: ACCOUNT, memberUserId: null, query: query(values) });
+const agent = (userId: number, values: Partial<ListConversationsQuery> = {}): ListScope => ({ accountId: ACCOUNT, memberUserId: userId, query: query(values) });
+
+/** The SQL with runs of whitespace collapsed, so fragments can be matched whatever the layout. */
+const flat = (sql: string) => sql.replace(/\s+/g, ' ').trim();
+
+/** The conditions of the (last) WHERE clause, up to ORDER BY or the end. */
+function whereConditions(sql: string): string[] {
+  const match = /WHERE (.*?)(?: ORDER BY |$)/.exec(flat(sql).replace(/.*\bFROM conversations c\b/, ''));
+  if (!match) throw new Error(`no WHERE in ${sql}`);
+  return match[1].split(' AND ');
+}
+
+function page(scope: ListScope, params = new SqlParams()) {
+  const text = pageIdsSubquery(scope, ME, params);
+  return { text, flat: flat(text), values: params.values };
+}
+
+describe('countsStatement', () => {
+  it('counts mine, unassigned and all in one pass over the account', () => {
+    const statement = countsStatement(admin(), ME);
+    const sql = flat(statement.text);
+    expect(sql).toContain('count(*) FILTER (WHERE c.assignee_id = $3::bigint)::int AS mine_count');
+    expect(sql).toContain('count(*) FILTER (WHERE c.assignee_id IS NULL)::int AS unassigned_count');
+    expect(sql).toContain('count(*)::int AS all_count');
+    expect(sql).toContain('FROM conversations c');
+    expect(whereConditions(statement.text)).toEqual(['c.account_id = $1::bigint', 'c.status = $2::smallint']);
+    expect(statement.values).toEqual([ACCOUNT, 0, ME]);
+  });
+
+  it('has no ORDER BY, LIMIT or OFFSET', () => {
+    const sql = flat(countsStatement(admin({ page: 3, sort_by: 'priority_asc' }), ME).text);
+    expect(sql).not.toMatch(/ORDER BY|LIMIT|OFFSET/);
+  });
+
+  it.each([
+    ['open', 0],
+    ['resolved', 1],
+    ['pending', 2],
+    ['snoozed', 3],
+  ] as const)('status=%s filters on the stored code %d', (status, code) => {
+    const statement = countsStatement(admin({ status }), ME);
+    expect(whereConditions(statement.text)).toEqual(['c.account_id = $1::bigint', 'c.status = $2::smallint']);
+    expect(statement.values).toEqual([ACCOUNT, code, ME]);
+  });
+
+  it('status=all applies no status filter', () => {
+    const statement = countsStatement(admin({ status: 'all' }), ME);
+    expect(whereConditions(statement.text)).toEqual(['c.account_id = $1::bigint']);
+    expect(flat(statement.text)).not.toContain('c.status');
+    expect(statement.values).toEqual([ACCOUNT, ME]);
+  });
+
+  it('does not change with assignee_type, page or sort_by', () => {
+    const base = countsStatement(admin(), ME);
+    for (const assignee_type of ['me', 'unassigned', 'assigned', 'all'] as const) {
+      expect(countsStatement(admin({ assignee_type, page: 9, sort_by: 'created_at_asc' }), ME)).toEqual(base);
+    }
+  });
+
+  it('scopes an agent to the inboxes it is a member of', () => {
+    const statement = countsStatement(agent(5), ME);
+    expect(whereConditions(statement.text)).toEqual([
+      'c.account_id = $1::bigint',
+      'c.inbox_id IN (SELECT im.inbox_id FROM inbox_members im WHERE im.user_id = $2::bigint)',
+      'c.status = $3::smallint',
+    ]);
+    expect(statement.values).toEqual([ACCOUNT, 5, 0, ME]);
+  });
+
+  it('inbox_id filters on the inbox', () => {
+    const statement = countsStatement(admin({ inbox_id: 3 }), ME);
+    expect(whereConditions(statement.text)).toEqual(['c.account_id = $1::bigint', 'c.status = $2::smallint', 'c.inbox_id = $3::bigint']);
+    expect(statement.values).toEqual([ACCOUNT, 0, 3, ME]);
+  });
+
+  it('team_id filters on the team', () => {
+    const statement = countsStatement(admin({ team_id: 4 }), ME);
+    expect(whereConditions(statement.text)).toEqual(['c.account_id = $1::bigint', 'c.status = $2::smallint', 'c.team_id = $3::bigint']);
+    expect(statement.values).toEqual([ACCOUNT, 0, 4, ME]);
+  });
+
+  it('labels match any of them: a text[] overlap with the list as one parameter', () => {
+    const statement = countsStatement(admin({ labels: ['vip', 'billing'] }), ME);
+    expect(whereConditions(statement.text)).toEqual(['c.account_id = $1::bigint', 'c.status = $2::smallint', 'c.labels && $3::text[]']);
+    expect(statement.values).toEqual([ACCOUNT, 0, ['vip', 'billing'], ME]);
+  });
+
+  it('an empty label list applies no label filter', () => {
+    const statement = countsStatement(admin({ labels: [] }), ME);
+    expect(flat(statement.text)).not.toContain('c.labels');
+    expect(statement.values).toEqual([ACCOUNT, 0, ME]);
+  });
+
+  it('combines every filter with AND, values in placeholder order', () => {
+    const statement = countsStatement(agent(5, { status: 'pending', inbox_id: 3, team_id: 4, labels: ['vip'] }), ME);
+    expect(whereConditions(statement.text)).toEqual([
+      'c.account_id = $1::bigint',
+      'c.inbox_id IN (SELECT im.inbox_id FROM inbox_members im WHERE im.user_id = $2::bigint)',
+      'c.status = $3::smallint',
+      'c.inbox_id = $4::bigint',
+      'c.team_id = $5::bigint',
+      'c.labels && $6::text[]',
+    ]);
+    expect(flat(statement.text)).toContain('c.assignee_id = $7::bigint');
+    expect(statement.values).toEqual([ACCOUNT, 5, 2, 3, 4, ['vip'], ME]);
+  });
+
+  it('never puts a value into the SQL text', () => {
+    const statement = countsStatement(agent(5, { labels: ["x' OR 1=1 --"], inbox_id: 3 }), ME);
+    expect(statement.text).not.toContain("x'");
+    expect(statement.values).toContainEqual(["x' OR 1=1 --"]);
+  });
+});
+
+describe('pageIdsSubquery', () => {
+  it('selects the ids of page 1: 25 rows from offset 0', () => {
+    const { text, flat: sql, values } = page(admin());
+    expect(sql).toMatch(/^SELECT c\.id FROM conversations c WHERE /);
+    expect(whereConditions(text)).toEqual(['c.account_id = $1::bigint', 'c.status = $2::smallint']);
+    expect(sql).toContain('ORDER BY c.last_activity_at DESC, c.display_id DESC');
+    expect(sql).toMatch(/LIMIT 25 OFFSET \$3::bigint$/);
+    expect(values).toEqual([ACCOUNT, 0, 0]);
+  });
+
+  it('page 3 starts at offset 50', () => {
+    expect(page(admin({ page: 3 })).values).toEqual([ACCOUNT, 0, 50]);
+  });
+
+  it('a large page keeps an exact offset', () => {
+    expect(page(admin({ page: 2_147_483_647 })).values.at(-1)).toBe((2_147_483_647 - 1) * 25);
+  });
+
+  it('shares the conditions of the counts', () => {
+    const scope = agent(5, { status: 'snoozed', inbox_id: 3, team_id: 4, labels: ['vip', 'bug'] });
+    const { text, values } = page(scope);
+    expect(whereConditions(text)).toEqual(whereConditions(countsStatement(scope, ME).text));
+    expect(values).toEqual([ACCOUNT, 5, 3, 3, 4, ['vip', 'bug'], 0]);
+  });
+
+  describe('assignee_type', () => {
+    it('me: assigned to the caller', () => {
+      const { text, values } = page(admin({ assignee_type: 'me' }));
+      expect(whereConditions(text)).toEqual(['c.account_id = $1::bigint', 'c.status = $2::smallint', 'c.assignee_id = $3::bigint']);
+      expect(values).toEqual([ACCOUNT, 0, ME, 0]);
+      expect(flat(text)).toContain('OFFSET $4::bigint');
+    });
+
+    it('unassigned: no assignee', () => {
+      const { text, values } = page(admin({ assignee_type: 'unassigned' }));
+      expect(whereConditions(text)).toEqual(['c.account_id = $1::bigint', 'c.status = $2::smallint', 'c.assignee_id IS NULL']);
+      expect(values).toEqual([ACCOUNT, 0, 0]);
+    });
+
+    it('assigned: some assignee', () => {
+      const { text, values } = page(admin({ assignee_type: 'assigned' }));
+      expect(whereConditions(text)).toEqual(['c.account_id = $1::bigint', 'c.status = $2::smallint', 'c.assignee_id IS NOT NULL']);
+      expect(values).toEqual([ACCOUNT, 0, 0]);
+    });
+
+    it('all: no assignee condition', () => {
+      const { flat: sql } = page(admin({ assignee_type: 'all' }));
+      expect(sql).not.toContain('assignee_id');
+    });
+  });
+
+  describe('sort orders: X then display id, the same direction; no value last', () => {
+    const expected: Record<SortOrder, string> = {
+      last_activity_at_desc: 'c.last_activity_at DESC, c.display_id DESC',
+      last_activity_at_asc: 'c.last_activity_at ASC, c.display_id ASC',
+      created_at_desc: 'c.created_at DESC, c.display_id DESC',
+      created_at_asc: 'c.created_at ASC, c.display_id ASC',
+      priority_desc: 'c.priority DESC NULLS LAST, c.display_id DESC',
+      priority_asc: 'c.priority ASC NULLS LAST, c.display_id ASC',
+      waiting_since_desc: 'c.waiting_since DESC NULLS LAST, c.display_id DESC',
+      waiting_since_asc: 'c.waiting_since ASC NULLS LAST, c.display_id ASC',
+    };
+
+    it('covers the 8 orders of SPEC 4.1', () => {
+      expect(Object.keys(expected).sort()).toEqual([...SORT_ORDERS].sort());
+    });
+
+    it.each(SORT_ORDERS.map((sort) => [sort]))('%s', (sort_by) => {
+      const match = /ORDER BY (.*?) LIMIT /.exec(page(admin({ sort_by })).flat);
+      expect(match?.[1]).toBe(expected[sort_by]);
+    });
+  });
+
+  it('continues the numbering of the params it is given', () => {
+    const params = new SqlParams();
+    params.add('already there');
+    const text = pageIdsSubquery(admin({ inbox_id: 9 }), ME, params);
+    expect(whereConditions(text)).toEqual(['c.account_id = $2::bigint', 'c.status = $3::smallint', 'c.inbox_id = $4::bigint']);
+    expect(flat(text)).toContain('OFFSET $5::bigint');
+    expect(params.values).toEqual(['already there', ACCOUNT, 0, 9, 0]);
+  });
+});
+
+describe('SqlParams', () => {
+  it('hands out $n placeholders with an optional cast', () => {
+    const params = new SqlParams();
+    expect(params.add(1)).toBe('$1');
+    expect(params.add('a', 'text')).toBe('$2::text');
+    expect(params.add([1, 2], 'bigint[]')).toBe('$3::bigint[]');
+    expect(params.values).toEqual([1, 'a', [1, 2]]);
+  });
+});

@@ -1,0 +1,198 @@
+/**
+ * conversations.create published as an event by another service (SPEC 5), through plain amqplib, on
+ * queues with workers of their own (test/support/dedicated-queue.ts): applied once, acknowledged only
+ * after commit, de-duplicated, poison dead-lettered once with its reason, competing workers, a worker
+ * killed mid-burst, a database that goes away. Every case runs on a classic and on a quorum queue.
+ * Writes go to account 5 only.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { GetMessage } from 'amqplib';
+import { conversationsByAttribute, DedicatedQueue } from '../support/dedicated-queue.js';
+import { e2eEnvironment, TOKENS } from '../support/e2e-environment.js';
+import { sleep, waitFor } from '../support/processes.mjs';
+import { TcpProxy, viaProxy } from '../support/tcp-proxy.js';
+
+const ACCOUNT = 5;
+const INBOX = 7;
+const CONTACT = 36;
+const rand = () => randomBytes(5).toString('hex');
+
+/** A create event (no `id`, no reply_to) marked so it can be found in the database. */
+function createEvent(marker: string, data: Record<string, unknown> = {}, body: Record<string, unknown> = {}) {
+  return {
+    pattern: 'conversations.create',
+    data: {
+      api_access_token: TOKENS.hooliBot,
+      account_id: ACCOUNT,
+      ...data,
+      body: { inbox_id: INBOX, contact_id: CONTACT, custom_attributes: { marker }, ...body },
+    },
+  };
+}
+
+const countOf = async (marker: string) => (await conversationsByAttribute(ACCOUNT, 'marker', [marker])).get(marker) ?? 0;
+
+async function waitForCount(marker: string, expected: number): Promise<void> {
+  await waitFor(`${expected} conversation(s) marked ${marker}`, async () => (await countOf(marker)) >= expected, 20_000);
+}
+
+/** Waits until every marker is applied; returns how many conversations each produced. */
+async function waitForAll(markers: string[], timeoutMs = 60_000): Promise<Map<string, number>> {
+  let counts = new Map<string, number>();
+  await waitFor(`${markers.length} markers applied`, async () => {
+    counts = await conversationsByAttribute(ACCOUNT, 'marker', markers);
+    return counts.size === markers.length;
+  }, timeoutMs);
+  return counts;
+}
+
+const reasonOf = (message: GetMessage) => String(message.properties.headers?.['x-error-reason'] ?? '');
+
+describe.each(['classic', 'quorum'] as const)('create events on a %s queue', (type) => {
+  const queue = new DedicatedQueue(type);
+
+  beforeAll(async () => {
+    await queue.open();
+    queue.startWorker();
+    await queue.waitForConsumers(1);
+  });
+  afterAll(() => queue.close());
+
+  it('applies an event create: the conversation is in the database', async () => {
+    const marker = `one-${rand()}`;
+    await queue.publish([{ body: createEvent(marker, {}, { message: { content: 'from an event' } }) }]);
+    await waitForCount(marker, 1);
+    expect(await countOf(marker)).toBe(1);
+  });
+
+  it('applies the same event twice with one data.idempotency_key once', async () => {
+    const marker = `key-${rand()}`;
+    const event = createEvent(marker, { idempotency_key: `key-${rand()}` });
+    await queue.publish([{ body: event }, { body: event }]);
+    await waitForCount(marker, 1);
+    await sleep(1_000); // time for a wrong second copy to show
+    expect(await countOf(marker)).toBe(1);
+  });
+
+  it('applies the same event twice with one AMQP message_id once', async () => {
+    const marker = `mid-${rand()}`;
+    const messageId = randomUUID();
+    await queue.publish([{ body: createEvent(marker), messageId }, { body: createEvent(marker), messageId }]);
+    await waitForCount(marker, 1);
+    await sleep(1_000);
+    expect(await countOf(marker)).toBe(1);
+  });
+
+  it('dead-letters each kind of poison message once, with its reason, and still applies a good event sent after them', async () => {
+    const poison: { kind: string; body: unknown; reason: RegExp }[] = [
+      { kind: 'not JSON', body: Buffer.from('this is not json'), reason: /not JSON/ },
+      { kind: 'a JSON array', body: [1, 2, 3], reason: /not a JSON object/ },
+      { kind: 'no pattern', body: { data: {} }, reason: /no pattern/ },
+      { kind: 'an unknown pattern', body: { pattern: 'conversations.delete', data: {} }, reason: /unknown pattern "conversations\.delete"/ },
+      { kind: 'data that fails validation', body: createEvent(`bad-${rand()}`, {}, { inbox_id: 'abc', status: 'closed' }), reason: /^400 .*inbox_id/ },
+      { kind: 'an unknown token', body: createEvent(`tok-${rand()}`, { api_access_token: 'no-such-token' }), reason: /^401 / },
+      { kind: 'a token of another account', body: createEvent(`foreign-${rand()}`, { api_access_token: TOKENS.bot }), reason: /^403 / },
+      { kind: 'an unknown inbox', body: createEvent(`inbox-${rand()}`, {}, { inbox_id: 999_999 }), reason: /^404 / },
+      { kind: 'a rule broken (assignee of another account)', body: createEvent(`rule-${rand()}`, {}, { assignee_id: 1 }), reason: /^422 / },
+    ];
+    const ids = poison.map(() => randomUUID());
+    await queue.publish(poison.map((p, i) => ({ body: p.body, messageId: ids[i] })));
+    const good = `after-poison-${rand()}`;
+    await queue.publish([{ body: createEvent(good) }]);
+
+    await waitForCount(good, 1);
+    const dead: GetMessage[] = [];
+    await waitFor('every poison message in the DLQ', async () => {
+      dead.push(...(await queue.drainDeadLetters()));
+      return ids.every((id) => dead.some((m) => m.properties.messageId === id));
+    }, 20_000);
+    await sleep(1_500); // a message that came back would be dead-lettered a second time by now
+    dead.push(...(await queue.drainDeadLetters()));
+
+    for (const [i, p] of poison.entries()) {
+      const copies = dead.filter((m) => m.properties.messageId === ids[i]);
+      expect({ kind: p.kind, copies: copies.length }).toEqual({ kind: p.kind, copies: 1 });
+      expect(reasonOf(copies[0])).toMatch(p.reason);
+      // the original body travels unchanged
+      expect(copies[0].content.equals(Buffer.isBuffer(p.body) ? p.body : Buffer.from(JSON.stringify(p.body)))).toBe(true);
+    }
+    const ours = await conversationsByAttribute(ACCOUNT, 'marker', poison.map((p) => (p.body as { data?: { body?: { custom_attributes?: { marker?: string } } } })?.data?.body?.custom_attributes?.marker ?? 'none'));
+    expect([...ours.keys()]).toEqual([]); // rejected events created nothing
+    expect(await queue.consumerCount()).toBe(1); // the worker is still there
+  });
+
+  it('shares a burst of 500 events between two workers, each event applied exactly once', async () => {
+    queue.startWorker();
+    await queue.waitForConsumers(2);
+    const markers = Array.from({ length: 500 }, (_, i) => `burst-${rand()}-${i}`);
+    await queue.publish(markers.map((marker) => ({ body: createEvent(marker), messageId: randomUUID() })));
+    const counts = await waitForAll(markers);
+    expect([...counts.values()].filter((n) => n !== 1)).toEqual([]);
+    expect(await queue.consumerCount()).toBe(2);
+  });
+});
+
+describe.each(['classic', 'quorum'] as const)('a worker killed mid-burst (%s queue)', (type) => {
+  const queue = new DedicatedQueue(type);
+  beforeAll(() => queue.open());
+  afterAll(() => queue.close());
+
+  it('loses nothing and applies nothing twice: 300 events, SIGKILL, another worker finishes', async () => {
+    const first = queue.startWorker();
+    await queue.waitForConsumers(1);
+    const markers = Array.from({ length: 300 }, (_, i) => `crash-${rand()}-${i}`);
+    await queue.publish(markers.map((marker) => ({ body: createEvent(marker), messageId: randomUUID() })));
+    // kill it as soon as it is under way, while it holds a prefetch window of unacknowledged messages
+    await waitFor('the first worker to be under way', async () => (await conversationsByAttribute(ACCOUNT, 'marker', markers)).size > 0, 30_000);
+    first.kill('SIGKILL');
+    const appliedAtKill = (await conversationsByAttribute(ACCOUNT, 'marker', markers)).size;
+    expect(appliedAtKill).toBeLessThan(300);
+
+    queue.startWorker();
+    const counts = await waitForAll(markers);
+    expect(counts.size).toBe(300);
+    expect([...counts.values()].filter((n) => n !== 1)).toEqual([]);
+  });
+});
+
+describe.each(['classic', 'quorum'] as const)('the database unreachable while events arrive (%s queue)', (type) => {
+  const proxy = new TcpProxy('127.0.0.1', Number(new URL(e2eEnvironment().databaseUrl).port || 5432));
+  const queue = new DedicatedQueue(type, { EVENT_RETRY_LIMIT: '4', EVENT_RETRY_DELAY_MS: '100' });
+
+  beforeAll(async () => {
+    await proxy.start();
+    await queue.open();
+    queue.startWorker({ DATABASE_URL: viaProxy(e2eEnvironment().databaseUrl, proxy) });
+    await queue.waitForConsumers(1);
+  });
+  afterAll(async () => {
+    await queue.close();
+    await proxy.stop();
+  });
+
+  it('retries an event with a growing delay and applies it once the database is back', async () => {
+    await proxy.cut();
+    const marker = `retried-${rand()}`;
+    await queue.publish([{ body: createEvent(marker), messageId: randomUUID() }]);
+    await sleep(400); // a couple of attempts fail meanwhile
+    await proxy.restore();
+    await waitForCount(marker, 1);
+    expect(await countOf(marker)).toBe(1);
+    expect(await queue.drainDeadLetters()).toEqual([]);
+  });
+
+  it('dead-letters an event after its retries when the database stays down', async () => {
+    await proxy.cut();
+    const messageId = randomUUID();
+    await queue.publish([{ body: createEvent(`never-${rand()}`), messageId }]);
+    const dead: GetMessage[] = [];
+    await waitFor('the event in the DLQ', async () => {
+      dead.push(...(await queue.drainDeadLetters()));
+      return dead.some((m) => m.properties.messageId === messageId);
+    }, 30_000);
+    await proxy.restore();
+    const copy = dead.find((m) => m.properties.messageId === messageId)!;
+    expect(reasonOf(copy)).toMatch(/^503 .*after 4 retries/);
+    expect(copy.properties.headers?.['x-retry-count']).toBe(4);
+  });
+});

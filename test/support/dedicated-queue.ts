@@ -1,0 +1,100 @@
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import amqp, { type ChannelModel, type GetMessage } from 'amqplib';
+import pg from 'pg';
+import { e2eEnvironment } from './e2e-environment.js';
+import { startApp, stopApp, waitFor } from './processes.mjs';
+
+/**
+ * A queue of its own with workers of its own (child processes of the built worker), for tests that
+ * start, kill or starve workers without disturbing the shared e2e worker. Same database.
+ */
+export class DedicatedQueue {
+  readonly name: string;
+  readonly workers: ChildProcess[] = [];
+  private connection!: ChannelModel;
+
+  constructor(
+    readonly type: 'classic' | 'quorum' = 'classic',
+    private readonly env: Record<string, string> = {},
+  ) {
+    this.name = `conv_e2e_dedicated_${type}_${randomBytes(4).toString('hex')}`;
+  }
+
+  async open(): Promise<void> {
+    this.connection = await amqp.connect(e2eEnvironment().amqpUrl);
+    this.connection.on('error', () => undefined);
+  }
+
+  /** Starts a worker on this queue; `env` overrides (say, a DATABASE_URL that points nowhere). */
+  startWorker(env: Record<string, string> = {}): ChildProcess {
+    const base = JSON.parse(process.env.E2E_APP_ENV ?? '{}') as Record<string, string>;
+    const worker = startApp('worker', { ...base, ...this.env, RMQ_QUEUE: this.name, RMQ_QUEUE_TYPE: this.type, ...env }, `worker-${this.name}-${this.workers.length}`);
+    this.workers.push(worker);
+    return worker;
+  }
+
+  async consumerCount(): Promise<number> {
+    const channel = await this.connection.createChannel();
+    channel.on('error', () => undefined);
+    try {
+      return (await channel.checkQueue(this.name)).consumerCount;
+    } catch {
+      return 0; // not declared yet
+    } finally {
+      await channel.close().catch(() => undefined);
+    }
+  }
+
+  waitForConsumers(n: number): Promise<void> {
+    return waitFor(`${n} consumer(s) on ${this.name}`, async () => (await this.consumerCount()) >= n, 30_000);
+  }
+
+  /** Publishes persistent, broker-confirmed messages (JSON bodies, or raw bytes). */
+  async publish(messages: { body: unknown; messageId?: string; headers?: Record<string, unknown> }[]): Promise<void> {
+    const channel = await this.connection.createConfirmChannel();
+    for (const m of messages) {
+      const bytes = Buffer.isBuffer(m.body) ? m.body : Buffer.from(JSON.stringify(m.body));
+      channel.sendToQueue(this.name, bytes, { persistent: true, contentType: 'application/json', messageId: m.messageId, headers: m.headers });
+    }
+    await channel.waitForConfirms();
+    await channel.close();
+  }
+
+  /** Takes every message now in the dead-letter queue. */
+  async drainDeadLetters(): Promise<GetMessage[]> {
+    const channel = await this.connection.createChannel();
+    const out: GetMessage[] = [];
+    for (;;) {
+      const message = await channel.get(`${this.name}.dlq`, { noAck: true });
+      if (!message) break;
+      out.push(message);
+    }
+    await channel.close();
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => stopApp(w)));
+    const channel = await this.connection.createChannel();
+    for (const queue of [this.name, `${this.name}.dlq`, `${this.name}.retry`]) await channel.deleteQueue(queue);
+    await channel.deleteExchange(`${this.name}.dlx`);
+    await this.connection.close();
+  }
+}
+
+/** Conversations of account `accountId` whose custom_attributes[`key`] equals `value`, per value. */
+export async function conversationsByAttribute(accountId: number, key: string, values: string[]): Promise<Map<string, number>> {
+  const client = new pg.Client({ connectionString: e2eEnvironment().databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ value: string; n: number }>(
+      `SELECT custom_attributes->>$2 AS value, count(*)::int AS n FROM conversations
+        WHERE account_id = $1 AND custom_attributes->>$2 = ANY($3::text[]) GROUP BY 1`,
+      [accountId, key, values],
+    );
+    return new Map(rows.map((r) => [r.value, r.n]));
+  } finally {
+    await client.end();
+  }
+}

@@ -51,13 +51,13 @@ async function queryRows<T = any>(sql: string, params: unknown[] = []): Promise<
   return (await db.query(sql, params)).rows as T[];
 }
 
-/** Rows per table and account: what any write would change. */
+/** Rows per table for accounts 1-4 (5 belongs to the event tests): what any write of ours would change. */
 async function rowCounts(): Promise<Record<string, number>> {
   const rows = await queryRows<{ k: string; n: number }>(`
-    select 'conversations:' || account_id as k, count(*)::int as n from conversations group by account_id
-    union all select 'messages:' || account_id, count(*)::int from messages group by account_id
-    union all select 'contact_inboxes:' || i.account_id, count(*)::int from contact_inboxes ci join inboxes i on i.id = ci.inbox_id group by i.account_id
-    union all select 'idempotency_keys:' || account_id, count(*)::int from idempotency_keys group by account_id`);
+    select 'conversations:' || account_id as k, count(*)::int as n from conversations where account_id <= 4 group by account_id
+    union all select 'messages:' || account_id, count(*)::int from messages where account_id <= 4 group by account_id
+    union all select 'contact_inboxes:' || i.account_id, count(*)::int from contact_inboxes ci join inboxes i on i.id = ci.inbox_id where i.account_id <= 4 group by i.account_id
+    union all select 'idempotency_keys:' || account_id, count(*)::int from idempotency_keys where account_id <= 4 group by account_id`);
   return Object.fromEntries(rows.map((r) => [r.k, r.n]));
 }
 
@@ -134,6 +134,8 @@ interface ExpectedConversation {
   contactId: number;
   inboxId?: number;
   status?: string;
+  /** The instant snoozed_until must name; absent: null. */
+  snoozedUntil?: string;
   assignee?: Record<string, unknown>;
   team?: Record<string, unknown>;
   additional?: unknown;
@@ -141,6 +143,9 @@ interface ExpectedConversation {
   /** The first message: its content and who sent it. */
   message?: { content: string; sender: { id: number; type: string; name: string } };
 }
+
+/** snoozed_until: an ISO-8601 date-time string. */
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 /**
  * The whole <conversation> of SPEC 4.3 for a conversation created between `from` and `to` (unix
@@ -163,6 +168,13 @@ async function expectCreatedConversation(c: any, e: ExpectedConversation, from: 
         sender: expect.objectContaining(e.message.sender),
       }
     : undefined;
+  // As Chatwoot: a new conversation waits since its creation; an agent's message is the first
+  // reply and ends the wait (what a bot's message does is left open).
+  const replyTimes = !e.message
+    ? { first_reply_created_at: 0, waiting_since: c.created_at }
+    : e.message.sender.type === 'user'
+      ? { first_reply_created_at: c.messages?.[0]?.created_at, waiting_since: 0 }
+      : { first_reply_created_at: expect.any(Number), waiting_since: expect.any(Number) };
   expect(c).toEqual({
     meta: {
       sender: await senderJson(e.contactId),
@@ -183,7 +195,7 @@ async function expectCreatedConversation(c: any, e: ExpectedConversation, from: 
     priority: null,
     muted: false,
     can_reply: true,
-    snoozed_until: null, // overridden by the caller's own check for snoozed conversations
+    snoozed_until: e.snoozedUntil === undefined ? null : expect.stringMatching(ISO_DATE_TIME),
     created_at: expect.any(Number),
     updated_at: expect.any(Number),
     timestamp: c.last_activity_at,
@@ -191,32 +203,19 @@ async function expectCreatedConversation(c: any, e: ExpectedConversation, from: 
     agent_last_seen_at: 0,
     assignee_last_seen_at: 0,
     contact_last_seen_at: 0,
-    first_reply_created_at: e.message?.sender.type === 'user' ? c.messages[0]?.created_at : expect.any(Number),
-    waiting_since: expect.any(Number),
+    ...replyTimes,
     unread_count: 0,
     last_non_activity_message: message ?? null,
-    ...(c.status === 'snoozed' && e.status === 'snoozed' ? { snoozed_until: c.snoozed_until } : {}),
   });
-  for (const field of ['created_at', 'updated_at', 'last_activity_at'] as const) {
-    expect(Number.isInteger(c[field])).toBe(true);
-    expect(c[field]).toBeGreaterThanOrEqual(from);
-    expect(c[field]).toBeLessThanOrEqual(to);
+  if (e.snoozedUntil !== undefined) expect(new Date(c.snoozed_until).getTime()).toBe(Date.parse(e.snoozedUntil));
+  for (const time of [c.created_at, c.updated_at, c.last_activity_at, ...(message ? [c.messages[0].created_at] : [])]) {
+    expect(Number.isInteger(time)).toBe(true);
+    expect(time).toBeGreaterThanOrEqual(from);
+    expect(time).toBeLessThanOrEqual(to);
   }
   expect(c.updated_at).toBeGreaterThanOrEqual(c.created_at);
   const stored = await storedConversation(c.id);
   expect(stored).toMatchObject({ uuid: c.uuid, contact_id: e.contactId, inbox_id: inboxId, ci_contact_id: e.contactId, ci_inbox_id: inboxId });
-  if (!e.message) {
-    // As Chatwoot: a new conversation waits since its creation, and nobody has replied yet.
-    expect(c.waiting_since).toBe(c.created_at);
-    expect(c.first_reply_created_at).toBe(0);
-  } else {
-    expect(c.messages[0].created_at).toBeGreaterThanOrEqual(from);
-    expect(c.messages[0].created_at).toBeLessThanOrEqual(to);
-  }
-  if (e.message?.sender.type === 'user') {
-    // As Chatwoot: an agent's reply is the first reply and ends the wait.
-    expect(c.waiting_since).toBe(0);
-  }
 }
 
 /** A create that must succeed: the response, checked in full, and the window it happened in. */
@@ -323,6 +322,12 @@ describe('POST /api/v1/accounts/:id/conversations', () => {
       expect((await storedConversation(created.id)).source_id).toBe('u17-web');
     });
 
+    it('finds the contact_inbox of a source_id given with its own inbox and contact', async () => {
+      const [seeded] = await queryRows("select id from contact_inboxes where source_id = 'u27-api'");
+      const created = await createOk({ source_id: 'u27-api', inbox_id: API_INBOX, contact_id: 27 }, { contactId: 27 });
+      expect((await storedConversation(created.id)).contact_inbox_id).toBe(seeded.id);
+    });
+
     it.each([
       ['a source_id of the account looked up in another of its inboxes', { source_id: 'u26-api', inbox_id: WEB_INBOX }],
       ['an unknown source_id', { source_id: `nobody-${randomUUID()}` }],
@@ -372,6 +377,12 @@ describe('POST /api/v1/accounts/:id/conversations', () => {
       expect(res.json).toEqual(badRequest(...fields));
     });
 
+    it('answers 400 naming "body" for a body that is not JSON', async () => {
+      const res = await withoutWrites(() => createConversation(TOKENS.umbrellaAdmin, ACCOUNT, undefined, { rawBody: '{"inbox_id": 5,' }));
+      expect(res.status).toBe(400);
+      expect(res.json).toEqual(badRequest('body'));
+    });
+
     it('validates the body before the token (400 even with an unknown token)', async () => {
       const res = await withoutWrites(() => create({ inbox_id: API_INBOX }, 'no-such-token'));
       expect(res.status).toBe(400);
@@ -379,10 +390,32 @@ describe('POST /api/v1/accounts/:id/conversations', () => {
     });
   });
 
+  describe('null for an optional field', () => {
+    // SPEC is silent on null; assumed: it means "not given" (the default), or it is refused with a
+    // 400 naming the field. Never a 500 (SPEC 4.4).
+    it.each(['message', 'status', 'assignee_id', 'team_id', 'snoozed_until', 'custom_attributes', 'additional_attributes', 'source_id'])(
+      '%s: null means "not given" or is a 400 naming it',
+      async (field) => {
+        const before = await rowCounts();
+        const from = nowSeconds() - 2;
+        const res = await create({ inbox_id: API_INBOX, contact_id: 16, [field]: null });
+        const to = nowSeconds() + 2;
+        if (res.status === 400) {
+          expect(res.json).toEqual(badRequest(field));
+          expect(await rowCounts()).toEqual(before);
+        } else {
+          expect({ status: res.status, body: res.json }).toEqual({ status: 200, body: expect.anything() });
+          await expectCreatedConversation(res.json, { contactId: 16 }, from, to);
+        }
+      },
+    );
+  });
+
   describe('references outside the account', () => {
     it.each([
       ['an assignee who is a user of another account', { inbox_id: API_INBOX, contact_id: 16, assignee_id: ADA }, 'assignee_id'],
       ['an assignee who is no user at all', { inbox_id: API_INBOX, contact_id: 16, assignee_id: 987654 }, 'assignee_id'],
+      ['an assignee id beyond the database integer range', { inbox_id: API_INBOX, contact_id: 16, assignee_id: 2_147_483_648 }, 'assignee_id'],
     ])('answers 422 for %s', async (_name, body, attribute) => {
       expectUnprocessable(await withoutWrites(() => create(body)), attribute);
     });
@@ -394,6 +427,8 @@ describe('POST /api/v1/accounts/:id/conversations', () => {
       ['an unknown inbox', { inbox_id: 987654, contact_id: 16 }],
       ['a contact of another account', { inbox_id: API_INBOX, contact_id: 1 }],
       ['an unknown contact', { inbox_id: API_INBOX, contact_id: 987654 }],
+      ['an inbox id beyond the database integer range', { inbox_id: 2_147_483_648, contact_id: 16 }],
+      ['a contact id beyond the database integer range', { inbox_id: API_INBOX, contact_id: '99999999999' }],
       ['both inbox and contact of another account', { inbox_id: 4, contact_id: 13 }],
       ['an unknown team with an assignee of another account (404 before 422)', { inbox_id: API_INBOX, contact_id: 16, team_id: 987654, assignee_id: ADA }],
     ])('answers 404 for %s', async (_name, body) => {
@@ -402,8 +437,8 @@ describe('POST /api/v1/accounts/:id/conversations', () => {
       expect(res.json).toEqual(NOT_FOUND);
     });
 
-    it('answers 404 for an account that does not exist', async () => {
-      const res = await withoutWrites(() => create({ inbox_id: API_INBOX, contact_id: 16 }, TOKENS.umbrellaAdmin, {}, 987654));
+    it.each([987654, 99_999_999_999])('answers 404 for an account that does not exist (%i)', async (accountId) => {
+      const res = await withoutWrites(() => create({ inbox_id: API_INBOX, contact_id: 16 }, TOKENS.umbrellaAdmin, {}, accountId));
       expect(res.status).toBe(404);
       expect(res.json).toEqual(NOT_FOUND);
     });
@@ -412,24 +447,21 @@ describe('POST /api/v1/accounts/:id/conversations', () => {
   describe('status and snoozed_until', () => {
     it.each([
       ['keeps snoozed_until (Z) for a snoozed conversation', 'snoozed', '2027-03-04T05:06:07.890Z', '2027-03-04T05:06:07.890Z'],
-      ['keeps snoozed_until (with an offset) as the same instant', 'snoozed', '2027-03-04T07:06:07+02:00', '2027-03-04T05:06:07.000Z'],
-      ['drops snoozed_until for a resolved conversation', 'resolved', '2027-03-04T05:06:07Z', null],
-      ['drops snoozed_until for an open conversation', 'open', '2027-03-04T05:06:07Z', null],
-      ['creates a pending conversation', 'pending', undefined, null],
-      ['creates a resolved conversation', 'resolved', undefined, null],
-    ])('%s', async (_name, status, snoozedUntil, expectedInstant) => {
+      ['keeps snoozed_until (with an offset) as the same instant', 'snoozed', '2027-03-04T07:06:07+02:00', '2027-03-04T05:06:07Z'],
+      ['drops snoozed_until for a resolved conversation', 'resolved', '2027-03-04T05:06:07Z', undefined],
+      ['drops snoozed_until for an open conversation', 'open', '2027-03-04T05:06:07Z', undefined],
+      ['drops snoozed_until without a status (open by default)', undefined, '2027-03-04T05:06:07Z', undefined],
+      ['drops snoozed_until for a pending conversation', 'pending', '2027-03-04T05:06:07Z', undefined],
+      ['creates a pending conversation', 'pending', undefined, undefined],
+      ['creates a snoozed conversation without snoozed_until', 'snoozed', undefined, undefined],
+      ['creates a resolved conversation', 'resolved', undefined, undefined],
+    ])('%s', async (_name, sentStatus, sentSnoozedUntil, keptInstant) => {
+      const status = sentStatus ?? 'open';
       const before = await counts(TOKENS.umbrellaAdmin, { status });
       const created = await createOk(
-        { inbox_id: API_INBOX, contact_id: 28, status, ...(snoozedUntil ? { snoozed_until: snoozedUntil } : {}) },
-        { contactId: 28, status },
+        { inbox_id: API_INBOX, contact_id: 28, ...(sentStatus ? { status: sentStatus } : {}), ...(sentSnoozedUntil ? { snoozed_until: sentSnoozedUntil } : {}) },
+        { contactId: 28, status, snoozedUntil: keptInstant },
       );
-      if (expectedInstant === null) {
-        expect(created.snoozed_until).toBeNull();
-      } else {
-        expect(typeof created.snoozed_until).toBe('string');
-        expect(created.snoozed_until).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/);
-        expect(new Date(created.snoozed_until).getTime()).toBe(Date.parse(expectedInstant));
-      }
       expect(await listed(created.id, TOKENS.umbrellaAdmin, { status })).toEqual(created);
       expect((await counts(TOKENS.umbrellaAdmin, { status })).all_count).toBe(before.all_count + 1);
     });
@@ -550,6 +582,15 @@ describe('POST /api/v1/accounts/:id/conversations', () => {
       expect(ids).toEqual([...ids].sort((a, b) => a - b));
     });
 
+    it('never gives again the id of a conversation that no longer exists', async () => {
+      const latest = await createOk({ inbox_id: API_INBOX, contact_id: 33 }, { contactId: 33 });
+      expect(latest.id).toBe(await maxDisplayId());
+      // account 4's own conversation, removed behind the service's back
+      await db.query('delete from conversations where account_id = $1 and display_id = $2', [ACCOUNT, latest.id]);
+      const next = await createOk({ inbox_id: API_INBOX, contact_id: 33 }, { contactId: 33 });
+      expect(next.id).toBeGreaterThan(latest.id);
+    });
+
     it('gives 50 concurrent creates 50 distinct new ids, all listed, with all_count matching', async () => {
       const previousMax = await maxDisplayId();
       const before = await counts();
@@ -609,6 +650,42 @@ describe('POST /api/v1/accounts/:id/conversations', () => {
       const res = await withoutWrites(() => create({ inbox_id: API_INBOX, contact_id: 21 }, TOKENS.umbrellaAdmin, { 'Idempotency-Key': idempotencyKey }));
       expect(res.status).toBe(422);
       expect(res.json).toEqual({ message: expect.any(String), attributes: expect.any(Array) });
+    });
+
+    it('treats a body with its keys in another order as the same body', async () => {
+      const idempotencyKey = key();
+      const first = await create(
+        { inbox_id: API_INBOX, contact_id: 21, custom_attributes: { a: 1, b: { c: 2, d: 3 } } },
+        TOKENS.umbrellaAdmin,
+        { 'Idempotency-Key': idempotencyKey },
+      );
+      const before = await counts();
+      const again = await create(
+        { custom_attributes: { b: { d: 3, c: 2 }, a: 1 }, contact_id: 21, inbox_id: API_INBOX },
+        TOKENS.umbrellaAdmin,
+        { 'Idempotency-Key': idempotencyKey },
+      );
+      expect([first.status, again.status]).toEqual([200, 200]);
+      expect(again.json).toEqual(first.json);
+      expect(await counts()).toEqual(before);
+    });
+
+    it('forgets a key after 24 hours: the same key then creates anew', async () => {
+      const idempotencyKey = key();
+      const body = { inbox_id: API_INBOX, contact_id: 21 };
+      const first = await create(body, TOKENS.umbrellaAdmin, { 'Idempotency-Key': idempotencyKey });
+      expect(first.status).toBe(200);
+      // age the key (account 4's own row) past its lifetime
+      const aged = await db.query("update idempotency_keys set created_at = now() - interval '25 hours' where account_id = $1 and key = $2", [ACCOUNT, idempotencyKey]);
+      expect(aged.rowCount).toBe(1);
+      const before = await counts();
+      const again = await create(body, TOKENS.umbrellaAdmin, { 'Idempotency-Key': idempotencyKey });
+      expect(again.status).toBe(200);
+      expect(again.json.id).toBeGreaterThan(first.json.id);
+      expect((await counts()).all_count).toBe(before.all_count + 1);
+      // and the renewed key holds again
+      const third = await create(body, TOKENS.umbrellaAdmin, { 'Idempotency-Key': idempotencyKey });
+      expect(third.json).toEqual(again.json);
     });
 
     it('creates anew for different keys with the same body', async () => {

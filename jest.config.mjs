@@ -30,9 +30,10 @@ export default {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.mjs',
       globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
-      testTimeout: 60_000,
     },
   ],
   // Two cores: the e2e files share one gateway, worker and database, so they run one at a time.
   maxWorkers: 1,
+  // A global option (ignored inside a project): e2e cases start processes and wait for recoveries.
+  testTimeout: 60_000,
 };

@@ -29,7 +29,7 @@ export class DedicatedQueue {
   /** Starts a worker on this queue; `env` overrides (say, a DATABASE_URL that points nowhere). */
   startWorker(env: Record<string, string> = {}): ChildProcess {
     const base = JSON.parse(process.env.E2E_APP_ENV ?? '{}') as Record<string, string>;
-    const worker = startApp('worker', { ...base, ...this.env, RMQ_QUEUE: this.name, RMQ_QUEUE_TYPE: this.type, ...env }, `worker-${this.name}-${this.workers.length}`);
+    const worker = startApp('worker', { ...base, ...this.env, RMQ_QUEUE: this.name, RMQ_QUEUE_TYPE: this.type, HEALTH_PORT: '0', ...env }, `worker-${this.name}-${this.workers.length}`);
     this.workers.push(worker);
     return worker;
   }
@@ -76,11 +76,18 @@ export class DedicatedQueue {
 
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => stopApp(w)));
-    const channel = await this.connection.createChannel();
-    for (const queue of [this.name, `${this.name}.dlq`, `${this.name}.retry`]) await channel.deleteQueue(queue);
-    await channel.deleteExchange(`${this.name}.dlx`);
     await this.connection.close();
+    await deleteQueueTopology(this.name);
   }
+}
+
+/** Deletes what the apps declared for `queue`: the queue, its dead-letter and retry queues, its exchange. */
+export async function deleteQueueTopology(queue: string): Promise<void> {
+  const connection = await amqp.connect(e2eEnvironment().amqpUrl);
+  const channel = await connection.createChannel();
+  for (const name of [queue, `${queue}.dlq`, `${queue}.retry`]) await channel.deleteQueue(name);
+  await channel.deleteExchange(`${queue}.dlx`);
+  await connection.close();
 }
 
 /** Conversations of account `accountId` whose custom_attributes[`key`] equals `value`, per value. */

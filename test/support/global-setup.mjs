@@ -20,13 +20,14 @@ export default async function globalSetup() {
   const databaseUrl = `${pgServer}/conv_e2e_${suffix}`;
   const queue = `conv_e2e_${suffix}`;
   const port = await freePort();
+  const healthPort = await freePort();
 
   await migrate(databaseUrl);
   await seedFile(databaseUrl, E2E_FIXTURE);
 
-  const env = { DATABASE_URL: databaseUrl, AMQP_URL: amqpUrl, RMQ_QUEUE: queue, PORT: String(port), HOST: '127.0.0.1', RPC_TIMEOUT_MS: '5000' };
+  const env = { DATABASE_URL: databaseUrl, AMQP_URL: amqpUrl, RMQ_QUEUE: queue, PORT: String(port), HOST: '127.0.0.1', RPC_TIMEOUT_MS: '5000', HEALTH_PORT: String(healthPort), HEALTH_HOST: '127.0.0.1' };
   globalThis.__E2E_CHILDREN__ = [startApp('worker', env), startApp('gateway', env)];
-  Object.assign(process.env, { E2E_BASE_URL: `http://127.0.0.1:${port}`, E2E_DATABASE_URL: databaseUrl, E2E_AMQP_URL: amqpUrl, E2E_QUEUE: queue, E2E_APP_ENV: JSON.stringify(env) });
+  Object.assign(process.env, { E2E_BASE_URL: `http://127.0.0.1:${port}`, E2E_DATABASE_URL: databaseUrl, E2E_AMQP_URL: amqpUrl, E2E_QUEUE: queue, E2E_WORKER_HEALTH_URL: `http://127.0.0.1:${healthPort}`, E2E_APP_ENV: JSON.stringify(env) });
 
   const list = `http://127.0.0.1:${port}/api/v1/accounts/1/conversations`;
   await waitFor('the gateway and worker to answer', async () => (await fetch(list, { headers: { api_access_token: 'e2e-token-ada' } })).status === 200);

@@ -1,10 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ClientProxyFactory, Transport } from '@nestjs/microservices';
+import { TerminusModule } from '@nestjs/terminus';
 import { queueDefinition } from '#app/contracts';
 import type { GatewaySettings } from '#app/config';
+import { BROKER_CONNECTION, BrokerHealthIndicator, loggerModule, MetricsModule } from '#app/runtime';
 import { ConversationsController } from './conversations.controller.js';
+import { HealthController } from './health/health.controller.js';
 import { HttpErrorFilter } from './http/http-error.filter.js';
+import { GatewayMetrics } from './observability/gateway-metrics.js';
 import { CONVERSATIONS_CLIENT, ConversationsRpc, RPC_TIMEOUT_MS } from './rpc/conversations-rpc.client.js';
 
 @Module({})
@@ -13,9 +17,13 @@ export class GatewayModule {
     const queue = queueDefinition(settings.RMQ_QUEUE, settings.RMQ_QUEUE_TYPE);
     return {
       module: GatewayModule,
-      controllers: [ConversationsController],
+      imports: [loggerModule('gateway'), MetricsModule.forRoot('gateway'), TerminusModule.forRoot({ logger: false })],
+      controllers: [ConversationsController, HealthController],
       providers: [
         ConversationsRpc,
+        GatewayMetrics,
+        BrokerHealthIndicator,
+        { provide: BROKER_CONNECTION, useExisting: ConversationsRpc },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         { provide: RPC_TIMEOUT_MS, useValue: settings.RPC_TIMEOUT_MS },
         {
@@ -29,7 +37,7 @@ export class GatewayModule {
                 queueOptions: queue.options, // must equal the worker's, or the broker refuses the declaration
                 noAck: true, // replies arrive on direct reply-to, which only works without acks
                 persistent: false, // a request is worth nothing once its caller has timed out
-                socketOptions: { connectionOptions: { noDelay: true }, heartbeatIntervalInSeconds: 10, reconnectTimeInSeconds: 1 },
+                socketOptions: { connectionOptions: { noDelay: true }, heartbeatIntervalInSeconds: 5, reconnectTimeInSeconds: 1 },
               },
             }),
         },

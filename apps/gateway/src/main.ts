@@ -1,21 +1,37 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { closeOnSignals } from '#app/runtime';
+import { Logger } from 'nestjs-pino';
+import { closeOnSignals, pinoOptions, QUIET_ROUTES, REQUEST_ID_HEADER, requestIdFrom } from '#app/runtime';
 import { ConfigError, GatewaySettings, loadConfig } from '#app/config';
 import { GatewayModule } from './gateway.module.js';
 import { requireAccessToken } from './http/access-token.js';
 import { API_PREFIX, BODY_LIMIT_BYTES, parseQueryString } from './http/fastify-setup.js';
+import { setupOpenApi } from './http/openapi.js';
+import { GatewayMetrics } from './observability/gateway-metrics.js';
 
 async function bootstrap(): Promise<void> {
   const settings = loadConfig(GatewaySettings);
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, routerOptions: { querystringParser: parseQueryString } });
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    routerOptions: { querystringParser: parseQueryString },
+    // The request id: the caller's X-Request-Id when it is a sane one, else a new UUID.
+    requestIdHeader: false,
+    genReqId: (request: IncomingMessage) => requestIdFrom(request.headers[REQUEST_ID_HEADER]),
+    // One JSON line per request, with that id as reqId; probes and scrapes are not logged.
+    logger: pinoOptions('gateway'),
+    disableRequestLogging: (request) => QUIET_ROUTES.test(request.url),
+  });
   requireAccessToken(adapter.getInstance(), API_PREFIX);
-  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(settings), adapter);
+  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(settings), adapter, { bufferLogs: true });
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+  app.get(GatewayMetrics).instrument(adapter.getInstance());
+  setupOpenApi(app);
   closeOnSignals(app, 'gateway');
   await app.listen(settings.PORT, settings.HOST);
-  new Logger('Gateway').log(`API listening on http://${settings.HOST === '0.0.0.0' ? '127.0.0.1' : settings.HOST}:${settings.PORT}/api/v1`);
+  logger.log(`API listening on http://${settings.HOST === '0.0.0.0' ? '127.0.0.1' : settings.HOST}:${settings.PORT}/api/v1`, 'Gateway');
 }
 
 bootstrap().catch((error: unknown) => {

@@ -1,19 +1,31 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
 import type { QueueDefinition } from '#app/contracts';
 import type { WorkerSettings } from '#app/config';
 import { DomainModule } from '#app/domain';
+import { BROKER_CONNECTION, BrokerHealthIndicator, loggerModule, MetricsModule, type BrokerConnection } from '#app/runtime';
+import { HealthController } from './health/health.controller.js';
+import { WorkerMetrics } from './observability/worker-metrics.js';
 import { ConversationsController } from './conversations.controller.js';
 import { MessageSettlement, QUEUE_DEFINITION, RETRY_POLICY, type RetryPolicy } from './messaging/message-settlement.js';
 
 @Module({})
 export class WorkerModule {
-  static forRoot(settings: WorkerSettings, queue: QueueDefinition): DynamicModule {
+  static forRoot(settings: WorkerSettings, queue: QueueDefinition, broker: BrokerConnection): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [DomainModule.forRoot({ url: settings.DATABASE_URL, poolSize: settings.DB_POOL_SIZE, applicationName: 'conversations-worker' })],
-      controllers: [ConversationsController],
+      imports: [
+        DomainModule.forRoot({ url: settings.DATABASE_URL, poolSize: settings.DB_POOL_SIZE, applicationName: 'conversations-worker' }),
+        loggerModule('worker'),
+        MetricsModule.forRoot('worker'),
+        TerminusModule.forRoot({ logger: false }),
+      ],
+      controllers: [ConversationsController, HealthController],
       providers: [
         MessageSettlement,
+        WorkerMetrics,
+        BrokerHealthIndicator,
+        { provide: BROKER_CONNECTION, useValue: broker },
         { provide: QUEUE_DEFINITION, useValue: queue },
         { provide: RETRY_POLICY, useValue: { limit: settings.EVENT_RETRY_LIMIT, firstDelayMs: settings.EVENT_RETRY_DELAY_MS } satisfies RetryPolicy },
       ],

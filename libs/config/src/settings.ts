@@ -37,6 +37,14 @@ export class WorkerSettings extends BrokerSettings {
   @Matches(/^[A-Za-z0-9_.:-]{1,200}$/, { message: 'must be 1-200 letters, digits or _ . : -' })
   EVENTS_EXCHANGE = 'conversations.events';
 
+  /** Health probes and /metrics (HTTP). 0 picks a free port. */
+  @IsIntegerBetween(0, 65535)
+  HEALTH_PORT = 3001;
+
+  @IsString()
+  @IsNotEmpty()
+  HEALTH_HOST = '0.0.0.0';
+
   /** Unacknowledged messages a worker holds at once: bounds memory and keeps the others' share fair. */
   @IsIntegerBetween(1, 1000)
   WORKER_PREFETCH = 20;

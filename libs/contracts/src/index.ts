@@ -6,6 +6,7 @@ export * from './enums.js';
 export * from './errors.js';
 export * from './validation.js';
 export * from './replies.js';
+export * from './schemas/reply.schemas.js';
 export * from './dto/list-conversations.query.js';
 export * from './dto/create-conversation.body.js';
 export * from './messages/conversation-messages.js';

@@ -1,7 +1,6 @@
-import { Patterns, queueDefinition } from '#app/contracts';
+import { Patterns, queueDefinition, ReplySchemas } from '#app/contracts';
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage.js';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
-import { conversationSchema, countsSchema, errorReplySchema, listReplySchema, messageSchema } from './conversation.schema.js';
 
 /** The DTO classes of libs/contracts whose JSON schemas are generated from their validation rules. */
 const DTO_SCHEMAS = ['ListConversationsQuery', 'CreateConversationBody', 'CreateMessageBody', 'ListConversationsMessage', 'CreateConversationMessage'];
@@ -168,7 +167,7 @@ export function asyncApiDocument(queueName = 'conversations'): Record<string, un
           payload: envelope(Patterns.create, 'CreateConversationMessage', false),
         },
         ListReply: { name: 'ListReply', correlationId: { location: '$message.header#/correlation_id' }, payload: replyEnvelope(ref('schemas', 'ConversationList')) },
-        MetaReply: { name: 'MetaReply', correlationId: { location: '$message.header#/correlation_id' }, payload: replyEnvelope({ type: 'object', required: ['meta'], properties: { meta: ref('schemas', 'ConversationCounts') } }) },
+        MetaReply: { name: 'MetaReply', correlationId: { location: '$message.header#/correlation_id' }, payload: replyEnvelope(ref('schemas', 'ConversationMeta')) },
         CreateReply: { name: 'CreateReply', correlationId: { location: '$message.header#/correlation_id' }, payload: replyEnvelope(ref('schemas', 'Conversation')) },
         ErrorReply: {
           name: 'ErrorReply',
@@ -183,14 +182,7 @@ export function asyncApiDocument(queueName = 'conversations'): Record<string, un
           payload: {},
         },
       },
-      schemas: {
-        ...dtoSchemas,
-        Conversation: conversationSchema,
-        Message: messageSchema,
-        ConversationCounts: countsSchema,
-        ConversationList: listReplySchema,
-        ErrorReply: errorReplySchema,
-      },
+      schemas: { ...dtoSchemas, ...ReplySchemas },
     },
   };
 }

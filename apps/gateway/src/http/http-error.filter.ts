@@ -1,4 +1,4 @@
-import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, HttpException, Logger, ServiceUnavailableException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { ErrorReplies, type ErrorReply } from '#app/contracts';
 import type { FastifyReply } from 'fastify';
 import { ErrorReplyException } from './error-reply.exception.js';
@@ -11,8 +11,14 @@ export class HttpErrorFilter implements ExceptionFilter {
   private readonly log = new Logger(HttpErrorFilter.name);
 
   catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<FastifyReply>();
+    // A failed health check (terminus) is a 503 with its own report of what is down: kept as it is.
+    if (exception instanceof ServiceUnavailableException) {
+      void response.status(503).send(exception.getResponse());
+      return;
+    }
     const reply = this.toReply(exception);
-    host.switchToHttp().getResponse<FastifyReply>().status(reply.status).send(httpErrorBody(reply));
+    void response.status(reply.status).send(httpErrorBody(reply));
   }
 
   private toReply(exception: unknown): ErrorReply {

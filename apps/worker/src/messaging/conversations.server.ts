@@ -5,6 +5,8 @@ import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { BrokerConnection } from '#app/runtime';
+import type { WorkerMetrics } from '../observability/worker-metrics.js';
 import { deadLetter, isRpcRequest } from './dead-letter.js';
 
 /** How long a closing worker waits for the messages it holds (SIGTERM must exit within 10 s). */
@@ -20,8 +22,10 @@ const DRAIN_TIMEOUT_MS = 7_000;
  *   an `id` but nowhere to reply is handled as the event it is;
  * - closing first cancels the consumer, then waits for the messages in hand to be settled.
  */
-export class ConversationsServer extends ServerRMQ {
+export class ConversationsServer extends ServerRMQ implements BrokerConnection {
   private readonly log = new Logger(ConversationsServer.name);
+  private connected = false;
+  private metrics: WorkerMetrics | null = null;
 
   private readonly definition: QueueDefinition;
   private readonly consumerTag: string;
@@ -33,6 +37,16 @@ export class ConversationsServer extends ServerRMQ {
     super({ ...options, consumerTag });
     this.definition = definition;
     this.consumerTag = consumerTag;
+    this.status.subscribe((status) => (this.connected = status === 'connected'));
+  }
+
+  isConnected(): boolean {
+    return this.connected;
+  }
+
+  /** The server is built before the app (it is the app's transport): its metrics arrive afterwards. */
+  useMetrics(metrics: WorkerMetrics): void {
+    this.metrics = metrics;
   }
 
   /** Declares the dead-letter and retry topology, then (in Nest's setup) the work queue and the consumer. */
@@ -74,7 +88,8 @@ export class ConversationsServer extends ServerRMQ {
     const handler = envelope.ok ? this.getHandlerByPattern(envelope.pattern) : null;
     if (!envelope.ok || !handler) {
       const reason = envelope.ok ? `unknown pattern "${envelope.pattern.slice(0, 100)}"` : envelope.reason;
-      return this.refuse(message, channel, rpc, reason);
+      const kind = envelope.ok ? 'unknown_pattern' : envelope.reason.replace(/\W+/g, '_');
+      return this.refuse(message, channel, rpc, reason, kind);
     }
     const context = new RmqContext([message, channel, envelope.pattern]);
     if (!rpc) {
@@ -88,14 +103,17 @@ export class ConversationsServer extends ServerRMQ {
     );
   }
 
-  private async refuse(message: ConsumeMessage, channel: ConfirmChannel, rpc: boolean, reason: string): Promise<void> {
+  private async refuse(message: ConsumeMessage, channel: ConfirmChannel, rpc: boolean, reason: string, kind: string): Promise<void> {
     if (rpc) {
       const err = ErrorReplies.badRequest([{ field: 'pattern', message: reason, code: 'unknownPattern' }], `Bad message: ${reason}`);
       this.sendMessage({ err, isDisposed: true }, message.properties.replyTo, message.properties.correlationId, undefined as never);
       channel.ack(message);
+      this.metrics?.handled.inc({ pattern: 'none', outcome: 'error_reply' });
       return;
     }
     this.log.warn(`dead-lettering a message: ${reason}`);
     await deadLetter(channel, message, this.definition.deadLetterQueue, reason);
+    this.metrics?.deadLettered.inc({ reason: kind });
+    this.metrics?.handled.inc({ pattern: 'none', outcome: 'dead_lettered' });
   }
 }

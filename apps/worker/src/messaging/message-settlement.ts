@@ -3,6 +3,7 @@ import { RmqContext, RpcException } from '@nestjs/microservices';
 import { RETRY_COUNT_HEADER, type QueueDefinition } from '#app/contracts';
 import { errorReplyFor } from '#app/domain';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
+import { WorkerMetrics, type MessageOutcome } from '../observability/worker-metrics.js';
 import { deadLetter, isRpcRequest, moveMessage } from './dead-letter.js';
 
 export const QUEUE_DEFINITION = Symbol('QUEUE_DEFINITION');
@@ -30,37 +31,57 @@ export class MessageSettlement {
   constructor(
     @Inject(QUEUE_DEFINITION) private readonly queue: QueueDefinition,
     @Inject(RETRY_POLICY) private readonly retry: RetryPolicy,
+    private readonly metrics: WorkerMetrics,
   ) {}
 
   async settle<T>(context: RmqContext, work: () => Promise<T>): Promise<T | undefined> {
     const message = context.getMessage() as ConsumeMessage;
     const channel = context.getChannelRef() as ConfirmChannel;
+    const pattern = context.getPattern();
+    const stopTimer = this.metrics.handlerDuration.startTimer({ pattern });
+    const settled = (outcome: MessageOutcome) => {
+      stopTimer();
+      this.metrics.handled.inc({ pattern, outcome });
+    };
     let result: T;
     try {
       result = await work();
     } catch (error) {
-      return this.settleFailure(message, channel, error);
+      return this.settleFailure(message, channel, error, settled);
     }
     this.ack(channel, message);
+    settled('acked');
     return result;
   }
 
-  private async settleFailure(message: ConsumeMessage, channel: ConfirmChannel, error: unknown): Promise<undefined> {
+  private async settleFailure(
+    message: ConsumeMessage,
+    channel: ConfirmChannel,
+    error: unknown,
+    settled: (outcome: MessageOutcome) => void,
+  ): Promise<undefined> {
     const reply = errorReplyFor(error);
     if (reply.status >= 500) this.log.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     const rpc = isRpcRequest(message, envelopeId(message));
     if (rpc) {
       this.ack(channel, message);
+      settled('error_reply');
       throw new RpcException(reply);
     }
     const retries = Number(message.properties.headers?.[RETRY_COUNT_HEADER] ?? 0) || 0;
     if (reply.status === 503 && retries < this.retry.limit) {
       await moveMessage(channel, message, this.queue.retryQueue, { [RETRY_COUNT_HEADER]: retries + 1 }, this.retry.firstDelayMs * 2 ** retries);
+      this.log.warn(`database unreachable; event parked for retry ${retries + 1} of ${this.retry.limit}`);
+      settled('retried');
       return undefined;
     }
     const detail = reply.errors?.map((e) => `${e.field}: ${e.message}`).join('; ');
     const after = reply.status === 503 ? ` after ${retries} retries` : '';
-    await deadLetter(channel, message, this.queue.deadLetterQueue, `${reply.status} ${reply.error}${detail ? ` (${detail})` : ''}${after}`);
+    const reason = `${reply.status} ${reply.error}${detail ? ` (${detail})` : ''}${after}`;
+    await deadLetter(channel, message, this.queue.deadLetterQueue, reason);
+    this.log.warn(`event dead-lettered: ${reason}`);
+    this.metrics.deadLettered.inc({ reason: String(reply.status) });
+    settled('dead_lettered');
     return undefined;
   }
 

@@ -1,5 +1,6 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, Max, Min } from 'class-validator';
-import { ToInteger } from './transforms.js';
+import { INTEGER_TEXT, ToInteger } from './transforms.js';
 
 /** Applies several property decorators as one. */
 function compose(...decorators: PropertyDecorator[]): PropertyDecorator {
@@ -17,3 +18,19 @@ export const IsId = () =>
     Min(-Number.MAX_SAFE_INTEGER, { message: '$property is out of range' }),
     Max(Number.MAX_SAFE_INTEGER, { message: '$property is out of range' }),
   );
+
+const ID_RANGE = { minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER };
+
+/**
+ * OpenAPI for an optional IsId: an integer, or the same integer as a numeric string (the seed's
+ * Swagger file sends strings, Chatwoot now integers). In a query string every value is text, so
+ * there it is simply an integer.
+ */
+export const ApiIdProperty = (description: string, location: 'body' | 'query' = 'body') =>
+  ApiPropertyOptional({
+    description: location === 'body' ? `${description} An integer, or a numeric string.` : description,
+    ...(location === 'body'
+      ? { oneOf: [{ type: 'integer', ...ID_RANGE }, { type: 'string', pattern: INTEGER_TEXT.source }] }
+      : { type: 'integer', ...ID_RANGE }),
+    example: 1,
+  });

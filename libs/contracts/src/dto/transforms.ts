@@ -1,6 +1,7 @@
 import { Transform } from 'class-transformer';
 
-const INTEGER_TEXT = /^-?\d{1,16}$/;
+/** An integer as text, the only strings ToInteger converts. */
+export const INTEGER_TEXT = /^-?\d{1,16}$/;
 
 /**
  * Ids and page numbers arrive as JSON numbers or as numeric strings (query strings, the seed's Swagger

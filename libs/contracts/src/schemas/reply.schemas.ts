@@ -1,8 +1,15 @@
 /**
- * JSON schemas of the replies (SPEC 4.1, 4.3). The reply types are interfaces (nothing to reflect on),
- * so they are written here; test/asyncapi.spec.ts checks them against what the renderer produces.
+ * JSON schemas (2020-12) of the replies (SPEC 4.1, 4.3, 5), the one definition behind both the AsyncAPI
+ * document of the queue and the OpenAPI 3.1 document of the HTTP API. The reply types are interfaces
+ * (nothing to reflect on), so they are written here; test/asyncapi.spec.ts checks them against what
+ * the renderer produces.
  */
-type Schema = Record<string, unknown>;
+import { CONVERSATION_STATUSES, PER_PAGE, PRIORITIES, ROLES } from '../enums.js';
+
+export type JsonSchema = Record<string, unknown>;
+
+/** Both documents keep these schemas under `components.schemas`, where their `$ref`s point. */
+export const replySchemaRef = (name: ReplySchemaName): { $ref: string } => ({ $ref: `#/components/schemas/${name}` });
 
 const integer = { type: 'integer' };
 const text = { type: 'string' };
@@ -11,7 +18,7 @@ const object = { type: 'object' };
 const boolean = { type: 'boolean' };
 const unixSeconds = { type: 'integer', minimum: 0, description: 'unix seconds; 0 when unset' };
 
-const objectOf = (properties: Record<string, Schema>, optional: string[] = []): Schema => ({
+const objectOf = (properties: Record<string, JsonSchema>, optional: string[] = []): JsonSchema => ({
   type: 'object',
   properties,
   required: Object.keys(properties).filter((key) => !optional.includes(key)),
@@ -55,7 +62,7 @@ export const conversationSchema = objectOf({
         name: text,
         available_name: text,
         email: text,
-        role: { enum: ['administrator', 'agent'] },
+        role: { enum: [...ROLES] },
         availability_status: text,
         thumbnail: text,
       }),
@@ -66,15 +73,15 @@ export const conversationSchema = objectOf({
     ['assignee', 'assignee_type', 'team'],
   ),
   id: { ...integer, description: 'the per-account display id' },
-  messages: { type: 'array', maxItems: 1, items: { $ref: '#/components/schemas/Message' }, description: '[] or the latest message' },
+  messages: { type: 'array', maxItems: 1, items: replySchemaRef('Message'), description: '[] or the latest message' },
   account_id: integer,
   uuid: { type: 'string', format: 'uuid' },
   additional_attributes: object,
   custom_attributes: object,
   inbox_id: integer,
   labels: { type: 'array', items: text, description: 'sorted' },
-  status: { enum: ['open', 'resolved', 'pending', 'snoozed'] },
-  priority: { enum: ['low', 'medium', 'high', 'urgent', null] },
+  status: { enum: [...CONVERSATION_STATUSES] },
+  priority: { enum: [...PRIORITIES, null] },
   muted: boolean,
   can_reply: boolean,
   snoozed_until: { type: ['string', 'null'], format: 'date-time' },
@@ -88,26 +95,43 @@ export const conversationSchema = objectOf({
   first_reply_created_at: unixSeconds,
   waiting_since: unixSeconds,
   unread_count: { type: 'integer', minimum: 0, maximum: 10 },
-  last_non_activity_message: { oneOf: [{ type: 'null' }, { $ref: '#/components/schemas/Message' }] },
+  last_non_activity_message: { oneOf: [{ type: 'null' }, replySchemaRef('Message')] },
 });
 
 const counts = { mine_count: integer, assigned_count: integer, unassigned_count: integer, all_count: integer };
 
 export const countsSchema = objectOf(counts);
 
+export const metaReplySchema = objectOf({ meta: replySchemaRef('ConversationCounts') });
+
 export const listReplySchema = objectOf({
   data: objectOf({
-    meta: objectOf({ ...counts, current_page: integer, per_page: { const: 25 }, total_pages: integer }),
-    payload: { type: 'array', maxItems: 25, items: { $ref: '#/components/schemas/Conversation' } },
+    meta: objectOf({ ...counts, current_page: integer, per_page: { const: PER_PAGE }, total_pages: integer }),
+    payload: { type: 'array', maxItems: PER_PAGE, items: replySchemaRef('Conversation') },
   }),
 });
+
+/** One entry of a 400's `errors` (FieldError), over AMQP and HTTP alike. */
+export const fieldErrorSchema = objectOf({ field: text, message: text, code: text });
 
 export const errorReplySchema = objectOf(
   {
     status: { type: 'integer', description: 'the HTTP status of SPEC 4.4 (400, 401, 403, 404, 422, 503)' },
     error: text,
-    errors: { type: 'array', items: objectOf({ field: text, message: text, code: text }), description: '400 only' },
+    errors: { type: 'array', items: fieldErrorSchema, description: '400 only' },
     attributes: { type: 'array', items: text, description: '422 only' },
   },
   ['errors', 'attributes'],
 );
+
+/** The reply schemas by component name, in the order the documents list them. */
+export const ReplySchemas = {
+  Conversation: conversationSchema,
+  Message: messageSchema,
+  ConversationCounts: countsSchema,
+  ConversationMeta: metaReplySchema,
+  ConversationList: listReplySchema,
+  ErrorReply: errorReplySchema,
+} as const satisfies Record<string, JsonSchema>;
+
+export type ReplySchemaName = keyof typeof ReplySchemas;

@@ -1,0 +1,119 @@
+import { applyDecorators, type INestApplication } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ApiResponse, ApiSecurity, DocumentBuilder, SwaggerModule, type OpenAPIObject, type SecuritySchemeObject } from '@nestjs/swagger';
+import { ERROR_TEXT, fieldErrorSchema, ReplySchemas, type JsonSchema } from '#app/contracts';
+
+/** Swagger UI; outside API_PREFIX, so it needs no token. */
+export const DOCS_PATH = '/docs';
+export const OPENAPI_JSON_PATH = `${DOCS_PATH}/openapi.json`;
+
+/** The three ways to send a token (SPEC 4). Listed as separate requirements, so any one will do. */
+export const SECURITY_SCHEMES = {
+  api_access_token: { type: 'apiKey', in: 'header', name: 'api_access_token', description: "A user's or an agent bot's access token." },
+  'api-access-token': {
+    type: 'apiKey',
+    in: 'header',
+    name: 'api-access-token',
+    description: 'The same token under a name that survives proxies which drop headers with underscores.',
+  },
+  bearer: { type: 'http', scheme: 'bearer', description: 'The same token as `Authorization: Bearer <token>`.' },
+} satisfies Record<string, SecuritySchemeObject>;
+
+/** Error bodies of SPEC 4.4, as the gateway's HttpErrorFilter writes them (see httpErrorBody). */
+const HTTP_ERROR_SCHEMAS = {
+  BadRequestError: {
+    type: 'object',
+    description: "The seed's bad_request_error: what was wrong, field by field (`body` for a body that is not JSON or too large).",
+    required: ['description', 'errors'],
+    properties: { description: { type: 'string' }, errors: { type: 'array', items: fieldErrorSchema } },
+  },
+  GenericError: { type: 'object', required: ['error'], properties: { error: { type: 'string' } } },
+  UnprocessableEntityError: {
+    type: 'object',
+    description: "Chatwoot's body for a broken rule: the message and the attributes that broke it.",
+    required: ['message', 'attributes'],
+    properties: { message: { type: 'string' }, attributes: { type: 'array', items: { type: 'string' } } },
+  },
+} satisfies Record<string, JsonSchema>;
+
+/** `ErrorReply` is the queue's error envelope: over HTTP it becomes one of HTTP_ERROR_SCHEMAS instead. */
+const { ErrorReply: _queueOnly, ...httpReplySchemas } = ReplySchemas;
+
+/** The reply schemas are 2020-12 JSON Schema shared with the AsyncAPI document: hence OpenAPI 3.1. */
+const COMPONENT_SCHEMAS = { ...httpReplySchemas, ...HTTP_ERROR_SCHEMAS };
+
+export const schemaRef = (name: keyof typeof COMPONENT_SCHEMAS) => ({ $ref: `#/components/schemas/${name}` });
+
+const error = (text: string) => ({ error: text });
+
+/** Each error status of SPEC 4.4, its body and an example. */
+const ERROR_RESPONSES = {
+  400: {
+    description: 'Malformed request: a bad type, an unknown enum value, a body that is not JSON or over 1 MB.',
+    schema: schemaRef('BadRequestError'),
+    example: { description: ERROR_TEXT.badRequest, errors: [{ field: 'page', message: 'page must be 1 or more', code: 'min' }] },
+  },
+  401: {
+    description: 'No token, or one that is not known.',
+    schema: schemaRef('GenericError'),
+    examples: { noToken: { summary: 'no token', value: error(ERROR_TEXT.noToken) }, badToken: { summary: 'unknown token', value: error(ERROR_TEXT.badToken) } },
+  },
+  403: {
+    description: 'Not a member of the account, an agent without access to the inbox, or an agent bot listing.',
+    schema: schemaRef('GenericError'),
+    example: error(ERROR_TEXT.forbidden),
+  },
+  404: {
+    description: 'The account does not exist; or a referenced inbox, contact, team or source_id does not, in this account.',
+    schema: schemaRef('GenericError'),
+    example: error(ERROR_TEXT.notFound),
+  },
+  422: {
+    description: 'A rule broken: source_id held by another contact, assignee not in the account, attribute too long, Idempotency-Key reused with another body.',
+    schema: schemaRef('UnprocessableEntityError'),
+    example: { message: 'source_id belongs to another contact', attributes: ['source_id'] },
+  },
+  503: { description: 'The broker or the database is unreachable.', schema: schemaRef('GenericError'), example: error(ERROR_TEXT.unavailable) },
+  504: { description: 'No worker answered within RPC_TIMEOUT_MS.', schema: schemaRef('GenericError'), example: error(ERROR_TEXT.timeout) },
+} as const;
+
+export type ErrorStatus = keyof typeof ERROR_RESPONSES;
+
+/** Every operation is called with a token, in any of the three ways. */
+export const ApiAccessToken = () => applyDecorators(...Object.keys(SECURITY_SCHEMES).map((name) => ApiSecurity(name)));
+
+/** The error responses an operation can give, with the bodies of SPEC 4.4. */
+export const ApiErrorResponses = (...statuses: ErrorStatus[]) =>
+  applyDecorators(...statuses.map((status) => ApiResponse({ status, ...ERROR_RESPONSES[status] })));
+
+/** The OpenAPI document of the HTTP API, from the controllers' decorators and the shared DTOs. */
+export function openApiDocument(app: INestApplication): OpenAPIObject {
+  const builder = new DocumentBuilder()
+    .setOpenAPIVersion('3.1.0')
+    .setTitle('Conversations service: HTTP API')
+    .setVersion('1.0.0')
+    .setDescription(
+      [
+        "A Chatwoot-compatible API for listing and creating support conversations: clients written for Chatwoot's",
+        '`GET/POST /api/v1/accounts/{account_id}/conversations` work unchanged. Send the access token as the',
+        '`api_access_token` header, as `api-access-token`, or as `Authorization: Bearer`. Every timestamp is integer',
+        'unix seconds (0 when unset), except `snoozed_until`.',
+      ].join(' '),
+    )
+    .addServer('/', 'This gateway')
+    .addTag('Conversation', 'List, count and create conversations.');
+  for (const [name, scheme] of Object.entries(SECURITY_SCHEMES)) builder.addSecurity(name, scheme);
+  const config = builder.build();
+  return SwaggerModule.createDocument(app, { ...config, components: { ...config.components, schemas: COMPONENT_SCHEMAS } });
+}
+
+/** Serves Swagger UI at /docs and the document at /docs/openapi.json; the UI's assets come from the gateway itself. */
+export function setupOpenApi(app: NestFastifyApplication): void {
+  SwaggerModule.setup(DOCS_PATH, app, openApiDocument(app), {
+    jsonDocumentUrl: OPENAPI_JSON_PATH,
+    raw: ['json'],
+    customSiteTitle: 'Conversations API',
+    // The document is inlined into the page; no request leaves for validator.swagger.io.
+    swaggerOptions: { validatorUrl: null },
+  });
+}

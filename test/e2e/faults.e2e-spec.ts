@@ -1,0 +1,190 @@
+/**
+ * Failures an operator will see: RabbitMQ or Postgres going away and coming back (cut with TCP
+ * proxies between the apps and the machine's services, which stay up), a worker that never answers,
+ * and a worker stopped with SIGTERM in the middle of a burst. Each case runs its own gateway and
+ * worker processes on a queue of their own; writes go to account 5.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { conversationsByAttribute, DedicatedQueue, deleteQueueTopology } from '../support/dedicated-queue.js';
+import { e2eEnvironment, TOKENS } from '../support/e2e-environment.js';
+import { freePort, startApp, stopApp, waitFor } from '../support/processes.mjs';
+import { TcpProxy, viaProxy } from '../support/tcp-proxy.js';
+
+const ACCOUNT = 5;
+const rand = () => randomBytes(4).toString('hex');
+
+interface Timed {
+  status: number;
+  body: any;
+  ms: number;
+}
+
+async function timedGet(url: string, token?: string): Promise<Timed> {
+  const started = performance.now();
+  const res = await fetch(url, { headers: token ? { api_access_token: token } : {}, signal: AbortSignal.timeout(15_000) });
+  const text = await res.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = text;
+  }
+  return { status: res.status, body, ms: performance.now() - started };
+}
+
+/** A gateway and a worker of their own, with whatever connection settings the case needs. */
+class Stack {
+  gateway!: ChildProcess;
+  worker: ChildProcess | null = null;
+  baseUrl = '';
+  workerHealthUrl = '';
+  readonly queue = `conv_e2e_fault_${rand()}`;
+
+  async start(env: { gateway?: Record<string, string>; worker?: Record<string, string> | null }): Promise<void> {
+    const base = JSON.parse(process.env.E2E_APP_ENV ?? '{}') as Record<string, string>;
+    const port = await freePort();
+    const healthPort = await freePort();
+    this.baseUrl = `http://127.0.0.1:${port}`;
+    this.workerHealthUrl = `http://127.0.0.1:${healthPort}`;
+    if (env.worker !== null) {
+      this.worker = startApp('worker', { ...base, RMQ_QUEUE: this.queue, HEALTH_PORT: String(healthPort), ...env.worker }, `worker-${this.queue}`);
+    }
+    this.gateway = startApp('gateway', { ...base, RMQ_QUEUE: this.queue, PORT: String(port), ...env.gateway }, `gateway-${this.queue}`);
+    await waitFor('the fault-test gateway', async () => (await fetch(`${this.baseUrl}/health/live`)).status === 200, 30_000);
+  }
+
+  list(token: string = TOKENS.hooliAdmin) {
+    return timedGet(`${this.baseUrl}/api/v1/accounts/${ACCOUNT}/conversations?status=all`, token);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([this.gateway, this.worker].filter((p): p is ChildProcess => p !== null).map((p) => stopApp(p)));
+    await deleteQueueTopology(this.queue);
+  }
+}
+
+/** Polls until `probe` answers 200; returns how long that took. */
+async function recoveryTime(probe: () => Promise<Timed>, timeoutMs = 20_000): Promise<number> {
+  const started = performance.now();
+  await waitFor('recovery', async () => (await probe()).status === 200, timeoutMs);
+  return performance.now() - started;
+}
+
+describe('RabbitMQ unreachable', () => {
+  const amqpTarget = new URL(e2eEnvironment().amqpUrl);
+  const proxy = new TcpProxy(amqpTarget.hostname, Number(amqpTarget.port || 5672));
+  const stack = new Stack();
+
+  beforeAll(async () => {
+    await proxy.start();
+    const amqpUrl = viaProxy(e2eEnvironment().amqpUrl, proxy);
+    await stack.start({ gateway: { AMQP_URL: amqpUrl }, worker: { AMQP_URL: amqpUrl } });
+    await waitFor('the stack to answer', async () => (await stack.list()).status === 200);
+  });
+  afterAll(async () => {
+    await proxy.restore().catch(() => undefined);
+    await stack.stop();
+    await proxy.stop();
+  });
+
+  it('answers 503 {"error"} within 100 ms while the broker is cut, and recovers by itself within 10 s', async () => {
+    await proxy.cut();
+    await waitFor('the gateway to notice', async () => (await stack.list()).status === 503, 5_000);
+    const during = await Promise.all(Array.from({ length: 5 }, () => stack.list()));
+    for (const answer of during) {
+      expect(answer.status).toBe(503);
+      expect(typeof answer.body.error).toBe('string');
+      expect(answer.ms).toBeLessThan(100);
+    }
+    expect((await timedGet(`${stack.baseUrl}/health/ready`)).status).toBe(503);
+    expect((await timedGet(`${stack.baseUrl}/health/live`)).status).toBe(200);
+
+    await proxy.restore();
+    const recovered = await recoveryTime(() => stack.list());
+    console.log(`broker fault: 503 in at most ${Math.max(...during.map((a) => a.ms)).toFixed(1)} ms; recovered ${recovered.toFixed(0)} ms after the broker came back`);
+    expect(recovered).toBeLessThan(10_000);
+    expect((await timedGet(`${stack.baseUrl}/health/ready`)).status).toBe(200);
+    await waitFor('the worker to be ready again', async () => (await timedGet(`${stack.workerHealthUrl}/health/ready`)).status === 200, 10_000);
+  });
+});
+
+describe('Postgres unreachable', () => {
+  const pgTarget = new URL(e2eEnvironment().databaseUrl);
+  const proxy = new TcpProxy(pgTarget.hostname, Number(pgTarget.port || 5432));
+  const stack = new Stack();
+
+  beforeAll(async () => {
+    await proxy.start();
+    await stack.start({ worker: { DATABASE_URL: viaProxy(e2eEnvironment().databaseUrl, proxy) } });
+    await waitFor('the stack to answer', async () => (await stack.list()).status === 200);
+  });
+  afterAll(async () => {
+    await proxy.restore().catch(() => undefined);
+    await stack.stop();
+    await proxy.stop();
+  });
+
+  it('answers 503 {"error"} from the worker while the database is cut, and recovers by itself within 10 s', async () => {
+    await proxy.cut();
+    const during = await stack.list();
+    expect(during.status).toBe(503);
+    expect(typeof during.body.error).toBe('string');
+    expect((await timedGet(`${stack.workerHealthUrl}/health/ready`)).status).toBe(503);
+
+    await proxy.restore();
+    const recovered = await recoveryTime(() => stack.list());
+    console.log(`database fault: 503 in ${during.ms.toFixed(1)} ms; recovered ${recovered.toFixed(0)} ms after the database came back`);
+    expect(recovered).toBeLessThan(10_000);
+    expect((await timedGet(`${stack.workerHealthUrl}/health/ready`)).status).toBe(200);
+  });
+});
+
+describe('no worker answers', () => {
+  const stack = new Stack();
+  beforeAll(() => stack.start({ gateway: { RPC_TIMEOUT_MS: '500' }, worker: null }));
+  afterAll(() => stack.stop());
+
+  it('answers 504 {"error"} after RPC_TIMEOUT_MS', async () => {
+    const answer = await stack.list();
+    expect(answer.status).toBe(504);
+    expect(typeof answer.body.error).toBe('string');
+    expect(answer.ms).toBeGreaterThanOrEqual(450);
+  });
+});
+
+describe('a worker stopped with SIGTERM during a burst of creates', () => {
+  const queue = new DedicatedQueue('classic');
+  beforeAll(() => queue.open());
+  afterAll(() => queue.close());
+
+  it('finishes what it holds, exits 0 within 10 s, and the next worker applies the rest: nothing lost, nothing twice', async () => {
+    const first = queue.startWorker();
+    await queue.waitForConsumers(1);
+    const markers = Array.from({ length: 300 }, (_, i) => `rolling-${rand()}-${i}`);
+    await queue.publish(
+      markers.map((marker) => ({
+        body: {
+          pattern: 'conversations.create',
+          data: { api_access_token: TOKENS.hooliBot, account_id: ACCOUNT, body: { inbox_id: 7, contact_id: 37, custom_attributes: { marker } } },
+        },
+        messageId: randomUUID(),
+      })),
+    );
+    await waitFor('the first worker to be under way', async () => (await conversationsByAttribute(ACCOUNT, 'marker', markers)).size > 0, 30_000);
+    const stopping = performance.now();
+    const exitCode = await stopApp(first, 12_000);
+    const stoppedIn = performance.now() - stopping;
+    expect(exitCode).toBe(0);
+    expect(stoppedIn).toBeLessThan(10_000);
+
+    queue.startWorker();
+    let counts = new Map<string, number>();
+    await waitFor('every event applied', async () => {
+      counts = await conversationsByAttribute(ACCOUNT, 'marker', markers);
+      return counts.size === markers.length;
+    }, 60_000);
+    console.log(`rolling restart: the first worker stopped in ${stoppedIn.toFixed(0)} ms`);
+    expect([...counts.values()].filter((n) => n !== 1)).toEqual([]);
+  });
+});

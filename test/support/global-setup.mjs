@@ -25,7 +25,7 @@ export default async function globalSetup() {
   await migrate(databaseUrl);
   await seedFile(databaseUrl, E2E_FIXTURE);
 
-  const env = { DATABASE_URL: databaseUrl, AMQP_URL: amqpUrl, RMQ_QUEUE: queue, PORT: String(port), HOST: '127.0.0.1', RPC_TIMEOUT_MS: '5000', HEALTH_PORT: String(healthPort), HEALTH_HOST: '127.0.0.1' };
+  const env = { DATABASE_URL: databaseUrl, AMQP_URL: amqpUrl, RMQ_QUEUE: queue, PORT: String(port), HOST: '127.0.0.1', RPC_TIMEOUT_MS: '5000', HEALTH_PORT: String(healthPort), HEALTH_HOST: '127.0.0.1', EVENTS_EXCHANGE: `${queue}.events` };
   globalThis.__E2E_CHILDREN__ = [startApp('worker', env), startApp('gateway', env)];
   Object.assign(process.env, { E2E_BASE_URL: `http://127.0.0.1:${port}`, E2E_DATABASE_URL: databaseUrl, E2E_AMQP_URL: amqpUrl, E2E_QUEUE: queue, E2E_WORKER_HEALTH_URL: `http://127.0.0.1:${healthPort}`, E2E_APP_ENV: JSON.stringify(env) });
 

@@ -20,6 +20,7 @@ export default async function globalTeardown() {
     const channel = await connection.createChannel();
     for (const queue of [E2E_QUEUE, `${E2E_QUEUE}.dlq`, `${E2E_QUEUE}.retry`]) await channel.deleteQueue(queue);
     await channel.deleteExchange(`${E2E_QUEUE}.dlx`);
+    await channel.deleteExchange(`${E2E_QUEUE}.events`);
     await connection.close();
   }
 }

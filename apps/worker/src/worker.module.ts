@@ -4,6 +4,7 @@ import type { QueueDefinition } from '#app/contracts';
 import type { WorkerSettings } from '#app/config';
 import { DomainModule } from '#app/domain';
 import { BROKER_CONNECTION, BrokerHealthIndicator, loggerModule, MetricsModule, type BrokerConnection } from '#app/runtime';
+import { OutboxRelay, RELAY_SETTINGS, type RelaySettings } from './events/outbox-relay.js';
 import { HealthController } from './health/health.controller.js';
 import { WorkerMetrics } from './observability/worker-metrics.js';
 import { ConversationsController } from './conversations.controller.js';
@@ -26,6 +27,15 @@ export class WorkerModule {
         WorkerMetrics,
         BrokerHealthIndicator,
         { provide: BROKER_CONNECTION, useValue: broker },
+        OutboxRelay,
+        {
+          provide: RELAY_SETTINGS,
+          useValue: {
+            amqpUrl: settings.EVENTS_AMQP_URL ?? settings.AMQP_URL,
+            exchange: settings.EVENTS_EXCHANGE,
+            pollMs: settings.OUTBOX_POLL_MS,
+          } satisfies RelaySettings,
+        },
         { provide: QUEUE_DEFINITION, useValue: queue },
         { provide: RETRY_POLICY, useValue: { limit: settings.EVENT_RETRY_LIMIT, firstDelayMs: settings.EVENT_RETRY_DELAY_MS } satisfies RetryPolicy },
       ],

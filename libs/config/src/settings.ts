@@ -1,4 +1,4 @@
-import { IsIn, IsNotEmpty, IsString, Matches } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, Matches } from 'class-validator';
 import { QUEUE_TYPES, type QueueType } from '#app/contracts';
 import { IsIntegerBetween, IsUrlWithScheme } from './validators.js';
 
@@ -48,6 +48,15 @@ export class WorkerSettings extends BrokerSettings {
   /** Unacknowledged messages a worker holds at once: bounds memory and keeps the others' share fair. */
   @IsIntegerBetween(1, 1000)
   WORKER_PREFETCH = 20;
+
+  /** The relay's own RabbitMQ connection for domain events (defaults to AMQP_URL). */
+  @IsOptional()
+  @IsUrlWithScheme(['amqp:', 'amqps:'])
+  EVENTS_AMQP_URL?: string;
+
+  /** How often the outbox relay looks for events committed by other workers (its own it relays at once). */
+  @IsIntegerBetween(10, 60_000)
+  OUTBOX_POLL_MS = 250;
 
   /** An event whose database is unreachable is retried this many times (delays doubling) before it is dead-lettered. */
   @IsIntegerBetween(0, 20)

@@ -11,3 +11,4 @@ export * from './dto/list-conversations.query.js';
 export * from './dto/create-conversation.body.js';
 export * from './messages/conversation-messages.js';
 export * from './envelope.js';
+export * from './domain-events.js';

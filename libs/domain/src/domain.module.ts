@@ -4,6 +4,7 @@ import { dataSourceOptions, type DatabaseSettings } from '#app/persistence';
 import { AccessService } from './access/access.service.js';
 import { ConversationCreateService } from './conversations/create/conversation-create.service.js';
 import { ConversationListService } from './conversations/list/conversation-list.service.js';
+import { OutboxService } from './events/outbox.service.js';
 
 /** The conversation rules over one Postgres DataSource. Any app (worker, in-process benchmark) imports it. */
 @Module({})
@@ -12,8 +13,8 @@ export class DomainModule {
     return {
       module: DomainModule,
       imports: [TypeOrmModule.forRoot(dataSourceOptions(database))],
-      providers: [AccessService, ConversationListService, ConversationCreateService],
-      exports: [ConversationListService, ConversationCreateService],
+      providers: [AccessService, ConversationListService, ConversationCreateService, OutboxService],
+      exports: [ConversationListService, ConversationCreateService, OutboxService],
     };
   }
 }

@@ -13,3 +13,5 @@ export * from './conversations/render/conversation.renderer.js';
 export * from './domain.module.js';
 export * from './fixtures/fixture.types.js';
 export * from './fixtures/fixture-loader.js';
+export * from './events/outbox.service.js';
+export * from './events/conversation-created.event.js';

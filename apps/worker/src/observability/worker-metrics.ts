@@ -11,6 +11,7 @@ export class WorkerMetrics {
   readonly handled: Counter<'pattern' | 'outcome'>;
   readonly handlerDuration: Histogram<'pattern'>;
   readonly deadLettered: Counter<'reason'>;
+  readonly eventsPublished: Counter;
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
     this.handled = new Counter({
@@ -30,6 +31,11 @@ export class WorkerMetrics {
       name: 'messages_dead_lettered_total',
       help: 'Messages moved to the dead-letter queue, by kind of reason (HTTP-like status, not_json, unknown_pattern...)',
       labelNames: ['reason'],
+      registers: [registry],
+    });
+    this.eventsPublished = new Counter({
+      name: 'domain_events_published_total',
+      help: 'Outbox events published to EVENTS_EXCHANGE and confirmed by the broker',
       registers: [registry],
     });
   }

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { ConversationJson, CreateConversationBody } from '#app/contracts';
+import { DomainEvents, type ConversationJson, type CreateConversationBody } from '#app/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AccessService } from '../../access/access.service.js';
 import { inboxScopedUserId, type Caller } from '../../access/caller.js';
 import { ForbiddenError, NotFoundError, RuleViolationError } from '../../errors.js';
+import { conversationCreatedEvent } from '../../events/conversation-created.event.js';
+import { OutboxService } from '../../events/outbox.service.js';
 import { renderConversation } from '../render/conversation.renderer.js';
 import { SELECT_CONVERSATION_BY_ID_SQL, type ConversationRow } from '../sql/conversation-select.js';
 import { statusCode } from '../sql/status-codes.js';
@@ -83,12 +85,13 @@ const INSERT_MESSAGE_SQL = `INSERT INTO messages (account_id, inbox_id, conversa
 
 const SET_KEY_CONVERSATION_SQL = 'UPDATE idempotency_keys SET conversation_id = $3 WHERE account_id = $1 AND key = $2';
 
-/** Creating a conversation (SPEC 4.2): lookups, rules, idempotency, one transaction. */
+/** Creating a conversation (SPEC 4.2): lookups, rules, idempotency, one transaction with its event. */
 @Injectable()
 export class ConversationCreateService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly access: AccessService,
+    private readonly outbox: OutboxService,
   ) {}
 
   async create(command: CreateConversationCommand): Promise<ConversationJson> {
@@ -119,10 +122,15 @@ export class ConversationCreateService {
       }
       const conversationId = await this.insertConversation(manager, caller, body, target, displayId);
       if (idempotencyKey !== undefined) await manager.query(SET_KEY_CONVERSATION_SQL, [accountId, idempotencyKey, conversationId]);
-      return { conversationId };
+      // Rendered inside the transaction: the answer and the announced event are the same JSON.
+      const conversation = await this.render(conversationId, manager);
+      await this.outbox.record(manager, accountId, DomainEvents.conversationCreated, (eventId) =>
+        conversationCreatedEvent(conversation, eventId, new Date()),
+      );
+      return { conversation };
     });
     if ('replayOf' in outcome) return this.replay(outcome.replayOf, digest);
-    return this.render(outcome.conversationId);
+    return outcome.conversation;
   }
 
   /** The conversation a key already made, if the request is the same one. */
@@ -134,8 +142,8 @@ export class ConversationCreateService {
     return this.render(seen.conversation_id);
   }
 
-  private async render(conversationId: string): Promise<ConversationJson> {
-    const [row] = await this.dataSource.query<ConversationRow[]>(SELECT_CONVERSATION_BY_ID_SQL, [conversationId]);
+  private async render(conversationId: string, manager: EntityManager = this.dataSource.manager): Promise<ConversationJson> {
+    const [row] = await manager.query<ConversationRow[]>(SELECT_CONVERSATION_BY_ID_SQL, [conversationId]);
     if (!row) throw new NotFoundError(`conversation ${conversationId}`);
     return renderConversation(row);
   }

@@ -11,19 +11,23 @@ import { AccessService } from '../../access/access.service.js';
 import { inboxScopedUserId } from '../../access/caller.js';
 import { ForbiddenError, NotFoundError } from '../../errors.js';
 import { renderConversation } from '../render/conversation.renderer.js';
-import { selectConversationsSql, type ConversationRow } from '../sql/conversation-select.js';
-import { countsStatement, orderByClause, pageIdsSubquery, type ListScope } from '../sql/list-query.js';
-import { SqlParams } from '../sql/sql-params.js';
+import type { ConversationRow } from '../sql/conversation-select.js';
+import { countsStatement, type ListScope } from '../sql/list-query.js';
+import { listStatements } from './list-statements.js';
 
 interface CountsRow {
   mine_count: number;
   unassigned_count: number;
   all_count: number;
+  /** Whether the team_id filter names a team of the account (true without one). */
+  team_found: boolean;
 }
 
-const TEAM_IN_ACCOUNT_SQL = 'SELECT EXISTS (SELECT 1 FROM teams WHERE id = $1::bigint AND account_id = $2::bigint) AS found';
-
-/** The list and meta of SPEC 4.1: who may see what, the filters, the counts, one page. */
+/**
+ * The list and meta of SPEC 4.1: who may see what, the filters, the counts, one page. A list request
+ * is always three statements (authenticate; counts with the team check; the rendered page), a meta
+ * request two, whatever the filters and the page hold (test/e2e/list-statements.e2e-spec.ts).
+ */
 @Injectable()
 export class ConversationListService {
   constructor(
@@ -33,15 +37,13 @@ export class ConversationListService {
 
   async list(token: string, accountId: number, query: ListConversationsQuery): Promise<ConversationListReply> {
     const { scope, userId } = await this.scopeFor(token, accountId, query);
-    const counts = countsStatement(scope, userId);
-    const params = new SqlParams();
-    const pageSql = selectConversationsSql(pageIdsSubquery(scope, userId, params), orderByClause(query.sort_by));
+    const { counts, page } = listStatements(scope, userId);
     // Two statements, side by side on two pooled connections: the counts and the page.
     const [countRows, rows] = await Promise.all([
       this.dataSource.query<CountsRow[]>(counts.text, counts.values),
-      this.dataSource.query<ConversationRow[]>(pageSql, params.values),
+      this.dataSource.query<ConversationRow[]>(page.text, page.values),
     ]);
-    const meta = countsOf(countRows[0]);
+    const meta = countsOf(checkedTeam(countRows[0], query));
     const listed = {
       me: meta.mine_count,
       unassigned: meta.unassigned_count,
@@ -60,19 +62,21 @@ export class ConversationListService {
     const { scope, userId } = await this.scopeFor(token, accountId, query);
     const counts = countsStatement(scope, userId);
     const rows = await this.dataSource.query<CountsRow[]>(counts.text, counts.values);
-    return { meta: countsOf(rows[0]) };
+    return { meta: countsOf(checkedTeam(rows[0], query)) };
   }
 
-  /** Authenticates, refuses bots (403), checks a team filter (404) and scopes agents to their inboxes. */
+  /** Authenticates, refuses bots (403) and scopes agents to their inboxes. The team check rides on the counts. */
   private async scopeFor(token: string, accountId: number, query: ListConversationsQuery): Promise<{ scope: ListScope; userId: number }> {
     const caller = await this.access.callerFor(token, accountId);
     if (caller.kind === 'bot') throw new ForbiddenError('Agent bots may not list conversations.');
-    if (query.team_id !== undefined) {
-      const [{ found }] = await this.dataSource.query<{ found: boolean }[]>(TEAM_IN_ACCOUNT_SQL, [query.team_id, accountId]);
-      if (!found) throw new NotFoundError(`team ${query.team_id}`);
-    }
     return { scope: { accountId, memberUserId: inboxScopedUserId(caller), query }, userId: caller.userId };
   }
+}
+
+/** A team_id filter naming no team of the account is 404 (SPEC 4.1), whatever the page holds. */
+function checkedTeam(row: CountsRow | undefined, query: ListConversationsQuery): CountsRow | undefined {
+  if (row && !row.team_found) throw new NotFoundError(`team ${query.team_id}`);
+  return row;
 }
 
 function countsOf(row: CountsRow | undefined): ConversationCounts {

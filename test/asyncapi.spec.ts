@@ -22,6 +22,7 @@ describe('docs/asyncapi.yaml', () => {
       'createConversation',
       'publishCreateEvent',
       'readDeadLetters',
+      'onConversationCreated',
     ]);
   });
 

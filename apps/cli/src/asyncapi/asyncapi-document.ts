@@ -1,4 +1,4 @@
-import { Patterns, queueDefinition, ReplySchemas } from '#app/contracts';
+import { ACCOUNT_ID_HEADER, DomainEvents, Patterns, queueDefinition, ReplySchemas } from '#app/contracts';
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage.js';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
 
@@ -39,7 +39,7 @@ const rpcMessage = (name: string, pattern: string, dataSchema: string, summary: 
  * The AsyncAPI 3 description of the queue contract (SPEC 5): generated, not written, so that the
  * request payloads are the DTOs' own rules. `npm run asyncapi` writes it to docs/asyncapi.yaml.
  */
-export function asyncApiDocument(queueName = 'conversations'): Record<string, unknown> {
+export function asyncApiDocument(queueName = 'conversations', eventsExchange = 'conversations.events'): Record<string, unknown> {
   const queue = queueDefinition(queueName);
   const generated = validationMetadatasToSchemas({ classTransformerMetadataStorage: defaultMetadataStorage, refPointerPrefix: '#/components/schemas/' });
   const dtoSchemas = Object.fromEntries(DTO_SCHEMAS.map((name) => [name, generated[name]]));
@@ -101,6 +101,15 @@ export function asyncApiDocument(queueName = 'conversations'): Record<string, un
         messages: { deadLetter: ref('messages', 'DeadLetter') },
         bindings: { amqp: { is: 'queue', queue: { name: queue.deadLetterQueue, durable: true, exclusive: false, autoDelete: false, vhost: '/' }, bindingVersion: '0.3.0' } },
       },
+      domainEvents: {
+        address: DomainEvents.conversationCreated,
+        title: 'Domain events',
+        description: `The durable topic exchange named by EVENTS_EXCHANGE ("${eventsExchange}" by default), declared by the workers. Bind a queue of your own with the routing key "${DomainEvents.conversationCreated}" (or "conversation.#"). Every conversation created by any path (HTTP, RPC, event) is announced once its transaction has committed, through a transactional outbox relayed with publisher confirms: nothing is announced for a create that failed, and a broker outage delays events without losing them. Delivery is at least once: a relay that crashes after publishing and before recording it publishes the event again, so de-duplicate on event_id (also the AMQP message_id).`,
+        messages: { conversationCreated: ref('messages', 'ConversationCreated') },
+        bindings: {
+          amqp: { is: 'routingKey', exchange: { name: eventsExchange, type: 'topic', durable: true, autoDelete: false, vhost: '/' }, bindingVersion: '0.3.0' },
+        },
+      },
     },
     operations: {
       listConversations: {
@@ -153,6 +162,13 @@ export function asyncApiDocument(queueName = 'conversations'): Record<string, un
         summary: 'For operators: what was refused, and why (x-error-reason).',
         messages: [{ $ref: '#/channels/deadLetters/messages/deadLetter' }],
       },
+      onConversationCreated: {
+        action: 'receive',
+        channel: { $ref: '#/channels/domainEvents' },
+        title: DomainEvents.conversationCreated,
+        summary: 'A conversation was created (committed). At least once: de-duplicate on event_id.',
+        messages: [{ $ref: '#/channels/domainEvents/messages/conversationCreated' }],
+      },
     },
     components: {
       messages: {
@@ -175,6 +191,19 @@ export function asyncApiDocument(queueName = 'conversations'): Record<string, un
           correlationId: { location: '$message.header#/correlation_id' },
           payload: { type: 'object', required: ['err', 'isDisposed'], properties: { err: ref('schemas', 'ErrorReply'), isDisposed: { const: true } } },
         },
+        ConversationCreated: {
+          name: 'ConversationCreated',
+          title: DomainEvents.conversationCreated,
+          summary: 'The <conversation> exactly as the create answered it, plus event, event_id and occurred_at.',
+          contentType: 'application/json',
+          headers: {
+            type: 'object',
+            required: [ACCOUNT_ID_HEADER],
+            properties: { [ACCOUNT_ID_HEADER]: { type: 'integer', description: 'the account of the conversation' } },
+          },
+          payload: ref('schemas', 'ConversationCreatedEvent'),
+          bindings: { amqp: { messageType: DomainEvents.conversationCreated, bindingVersion: '0.3.0' } },
+        },
         DeadLetter: {
           name: 'DeadLetter',
           summary: 'The refused message, body and properties unchanged.',
@@ -182,7 +211,24 @@ export function asyncApiDocument(queueName = 'conversations'): Record<string, un
           payload: {},
         },
       },
-      schemas: { ...dtoSchemas, ...ReplySchemas },
+      schemas: {
+        ...dtoSchemas,
+        ...ReplySchemas,
+        ConversationCreatedEvent: {
+          allOf: [
+            ref('schemas', 'Conversation'),
+            {
+              type: 'object',
+              required: ['event', 'event_id', 'occurred_at'],
+              properties: {
+                event: { const: DomainEvents.conversationCreated },
+                event_id: { type: 'string', format: 'uuid', description: 'unique per event: de-duplicate on it' },
+                occurred_at: { type: 'integer', description: 'unix seconds' },
+              },
+            },
+          ],
+        },
+      },
     },
   };
 }

@@ -127,7 +127,7 @@ describe('docker-compose.yml', () => {
 
   it("probes readiness on the apps' health endpoints (gateway: broker; worker: broker and database)", () => {
     expect([services.gateway.healthcheck?.test ?? []].flat().join(' ')).toContain('http://127.0.0.1:3000/health/ready');
-    expect([services.worker.healthcheck?.test ?? []].flat().join(' ')).toContain(`http://127.0.0.1:${services.worker.environment?.HEALTH_PORT ?? 3001}/health/ready`);
+    expect([services.worker.healthcheck?.test ?? []].flat().join(' ')).toContain("http://127.0.0.1:3001/health/ready");
   });
 
   it('checks postgres with pg_isready and rabbitmq with rabbitmq-diagnostics ping', () => {

@@ -6,8 +6,8 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
-import pg from 'pg';
 import { RawAmqpClient } from '../support/amqp-client.js';
+import { dropDatabase } from '../support/database.mjs';
 import { DedicatedQueue } from '../support/dedicated-queue.js';
 import { e2eEnvironment, TOKENS } from '../support/e2e-environment.js';
 import { createConversation } from '../support/http-client.js';
@@ -204,14 +204,4 @@ async function scratchDatabase(url: string): Promise<void> {
   const { seedFile } = (await import(`${root}/seed.js`)) as { seedFile: (url: string, file: string) => Promise<unknown> };
   await migrate(url);
   await seedFile(url, `${process.cwd()}/test/fixtures/e2e-fixture.json`);
-}
-
-async function dropDatabase(url: string): Promise<void> {
-  const admin = new URL(url);
-  const name = admin.pathname.slice(1);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await client.end();
 }

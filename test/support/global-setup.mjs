@@ -4,16 +4,15 @@
  * processes. Nothing of a developer's own database or queue is touched. Plain ESM: Jest loads a
  * global setup outside its module system, and the apps are the built ones (`npm test` builds).
  */
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { freePort, ROOT, startApp, waitFor } from './processes.mjs';
 
 export const E2E_FIXTURE = path.join(ROOT, 'test', 'fixtures', 'e2e-fixture.json');
 
 export default async function globalSetup() {
-  const { migrate } = await import(pathToFileURL(path.join(ROOT, 'dist/apps/cli/src/database.js')).href);
-  const { seedFile } = await import(pathToFileURL(path.join(ROOT, 'dist/apps/cli/src/seed.js')).href);
   const suffix = randomBytes(4).toString('hex');
   const pgServer = (process.env.E2E_PG_SERVER ?? 'postgres://postgres@127.0.0.1:5432').replace(/\/$/, '');
   const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -22,8 +21,10 @@ export default async function globalSetup() {
   const port = await freePort();
   const healthPort = await freePort();
 
-  await migrate(databaseUrl);
-  await seedFile(databaseUrl, E2E_FIXTURE);
+  // The built commands, as child processes: loading the apps' modules into Jest's own process would
+  // leave their decorator metadata behind for the test files that run in it.
+  await runCli('migrate.js', [], databaseUrl);
+  await runCli('seed.js', [E2E_FIXTURE], databaseUrl);
 
   const env = { DATABASE_URL: databaseUrl, AMQP_URL: amqpUrl, RMQ_QUEUE: queue, PORT: String(port), HOST: '127.0.0.1', RPC_TIMEOUT_MS: '5000', HEALTH_PORT: String(healthPort), HEALTH_HOST: '127.0.0.1', EVENTS_EXCHANGE: `${queue}.events` };
   globalThis.__E2E_CHILDREN__ = [startApp('worker', env), startApp('gateway', env)];
@@ -31,4 +32,15 @@ export default async function globalSetup() {
 
   const list = `http://127.0.0.1:${port}/api/v1/accounts/1/conversations`;
   await waitFor('the gateway and worker to answer', async () => (await fetch(list, { headers: { api_access_token: 'e2e-token-ada' } })).status === 200);
+}
+
+/** Runs a built CLI command against `databaseUrl`; fails with its output. */
+async function runCli(script, args, databaseUrl) {
+  try {
+    await promisify(execFile)(process.execPath, [path.join(ROOT, 'dist/apps/cli/src', script), ...args], {
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+    });
+  } catch (error) {
+    throw new Error(`${script} failed: ${error.stderr || error.message}`);
+  }
 }

@@ -1,20 +1,12 @@
 import amqp from 'amqplib';
-import pg from 'pg';
+import { dropDatabase } from './database.mjs';
 import { stopApp } from './processes.mjs';
 
 /** Stops the apps, drops the scratch database and deletes the run's queues. */
 export default async function globalTeardown() {
   await Promise.all((globalThis.__E2E_CHILDREN__ ?? []).map((child) => stopApp(child)));
   const { E2E_DATABASE_URL, E2E_AMQP_URL, E2E_QUEUE } = process.env;
-  if (E2E_DATABASE_URL) {
-    const url = new URL(E2E_DATABASE_URL);
-    const name = url.pathname.slice(1);
-    url.pathname = '/postgres';
-    const client = new pg.Client({ connectionString: url.toString() });
-    await client.connect();
-    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await client.end();
-  }
+  if (E2E_DATABASE_URL) await dropDatabase(E2E_DATABASE_URL);
   if (E2E_AMQP_URL && E2E_QUEUE) {
     const connection = await amqp.connect(E2E_AMQP_URL);
     const channel = await connection.createChannel();

@@ -4,6 +4,7 @@
  * used by the combinatorial sweeps. Small cases are checked against hand-written ids instead.
  */
 import { readFileSync } from 'node:fs';
+import { ASSIGNEE_TYPES, PER_PAGE, SORT_ORDERS, STATUS_FILTERS } from '#app/contracts';
 
 interface FixtureConversation {
   display_id?: number;
@@ -27,19 +28,11 @@ interface Fixture {
 
 export const FIXTURE: Fixture = JSON.parse(readFileSync(new URL('../fixtures/e2e-fixture.json', import.meta.url), 'utf8'));
 
-export const PER_PAGE = 25;
-export const STATUSES = ['open', 'resolved', 'pending', 'snoozed', 'all'] as const;
-export const ASSIGNEE_TYPES = ['me', 'unassigned', 'assigned', 'all'] as const;
-export const SORTS = [
-  'last_activity_at_desc',
-  'last_activity_at_asc',
-  'created_at_desc',
-  'created_at_asc',
-  'priority_desc',
-  'priority_asc',
-  'waiting_since_asc',
-  'waiting_since_desc',
-] as const;
+// The enumerations are the contract's own; the rules below are computed independently of the product.
+export { PER_PAGE };
+export const STATUSES = STATUS_FILTERS;
+export { ASSIGNEE_TYPES };
+export const SORTS = SORT_ORDERS;
 
 export interface ListFilters {
   status?: (typeof STATUSES)[number];

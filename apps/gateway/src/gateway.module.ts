@@ -4,10 +4,10 @@ import { ClientProxyFactory, Transport } from '@nestjs/microservices';
 import { TerminusModule } from '@nestjs/terminus';
 import { queueDefinition } from '#app/contracts';
 import type { GatewaySettings } from '#app/config';
-import { BROKER_CONNECTION, BrokerHealthIndicator, loggerModule, MetricsModule } from '#app/runtime';
+import { BROKER_CONNECTION, BrokerHealthIndicator, HealthController, loggerModule, MetricsModule, READINESS_CHECKS } from '#app/runtime';
 import { ConversationsController } from './conversations.controller.js';
-import { HealthController } from './health/health.controller.js';
 import { HttpErrorFilter } from './http/http-error.filter.js';
+import { rateLimitProviders } from './http/rate-limit.js';
 import { GatewayMetrics } from './observability/gateway-metrics.js';
 import { CONVERSATIONS_CLIENT, ConversationsRpc, RPC_TIMEOUT_MS } from './rpc/conversations-rpc.client.js';
 
@@ -23,7 +23,9 @@ export class GatewayModule {
         ConversationsRpc,
         GatewayMetrics,
         BrokerHealthIndicator,
+        ...rateLimitProviders(settings),
         { provide: BROKER_CONNECTION, useExisting: ConversationsRpc },
+        { provide: READINESS_CHECKS, inject: [BrokerHealthIndicator], useFactory: (broker: BrokerHealthIndicator) => [() => broker.check()] },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         { provide: RPC_TIMEOUT_MS, useValue: settings.RPC_TIMEOUT_MS },
         {

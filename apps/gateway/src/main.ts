@@ -9,6 +9,7 @@ import { GatewayModule } from './gateway.module.js';
 import { requireAccessToken } from './http/access-token.js';
 import { API_PREFIX, BODY_LIMIT_BYTES, parseQueryString } from './http/fastify-setup.js';
 import { setupOpenApi } from './http/openapi.js';
+import { setupSecurity } from './http/security.js';
 import { GatewayMetrics } from './observability/gateway-metrics.js';
 
 async function bootstrap(): Promise<void> {
@@ -23,6 +24,7 @@ async function bootstrap(): Promise<void> {
     logger: pinoOptions('gateway'),
     disableRequestLogging: (request) => QUIET_ROUTES.test(request.url),
   });
+  setupSecurity(adapter, settings);
   requireAccessToken(adapter.getInstance(), API_PREFIX);
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(settings), adapter, { bufferLogs: true });
   const logger = app.get(Logger);

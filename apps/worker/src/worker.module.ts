@@ -1,11 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { TerminusModule } from '@nestjs/terminus';
+import { TerminusModule, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { QueueDefinition } from '#app/contracts';
 import type { WorkerSettings } from '#app/config';
 import { DomainModule } from '#app/domain';
-import { BROKER_CONNECTION, BrokerHealthIndicator, loggerModule, MetricsModule, type BrokerConnection } from '#app/runtime';
+import { BROKER_CONNECTION, BrokerHealthIndicator, HealthController, loggerModule, MetricsModule, READINESS_CHECKS, type BrokerConnection } from '#app/runtime';
 import { OutboxRelay, RELAY_SETTINGS, type RelaySettings } from './events/outbox-relay.js';
-import { HealthController } from './health/health.controller.js';
 import { WorkerMetrics } from './observability/worker-metrics.js';
 import { ConversationsController } from './conversations.controller.js';
 import { MessageSettlement, QUEUE_DEFINITION, RETRY_POLICY, type RetryPolicy } from './messaging/message-settlement.js';
@@ -27,6 +26,14 @@ export class WorkerModule {
         WorkerMetrics,
         BrokerHealthIndicator,
         { provide: BROKER_CONNECTION, useValue: broker },
+        {
+          provide: READINESS_CHECKS,
+          inject: [BrokerHealthIndicator, TypeOrmHealthIndicator],
+          useFactory: (brokerHealth: BrokerHealthIndicator, database: TypeOrmHealthIndicator) => [
+            () => brokerHealth.check(),
+            () => database.pingCheck('database', { timeout: 1_500 }),
+          ],
+        },
         OutboxRelay,
         {
           provide: RELAY_SETTINGS,

@@ -47,6 +47,9 @@ describe('loadConfig(GatewaySettings)', () => {
       PORT: 8080,
       HOST: '127.0.0.1',
       RPC_TIMEOUT_MS: 2500,
+      RATE_LIMIT_IP_PER_MINUTE: 3000,
+      RATE_LIMIT_TOKEN_PER_MINUTE: 3000,
+      CORS_ORIGINS: '',
     });
   });
 
@@ -111,6 +114,44 @@ describe('loadConfig(GatewaySettings)', () => {
       ['  AMQP_URL="nope": must be a URL starting with amqp:// or amqps://', '  PORT="x": must be an integer between 0 and 65535'].sort(),
     );
   });
+});
+
+describe('loadConfig(GatewaySettings): rate limits and CORS', () => {
+  it("defaults to Chatwoot's 3,000 requests a minute per IP and per token, and CORS off", () => {
+    expect(loadConfig(GatewaySettings, {})).toMatchObject({ RATE_LIMIT_IP_PER_MINUTE: 3000, RATE_LIMIT_TOKEN_PER_MINUTE: 3000, CORS_ORIGINS: '' });
+  });
+
+  it('takes limits, 0 (off) included', () => {
+    expect(loadConfig(GatewaySettings, { RATE_LIMIT_IP_PER_MINUTE: '120', RATE_LIMIT_TOKEN_PER_MINUTE: '0' })).toMatchObject({
+      RATE_LIMIT_IP_PER_MINUTE: 120,
+      RATE_LIMIT_TOKEN_PER_MINUTE: 0,
+    });
+  });
+
+  it.each([['-1'], ['1e3'], ['ten'], ['100000001'], ['2.5']])('refuses RATE_LIMIT_IP_PER_MINUTE=%s and RATE_LIMIT_TOKEN_PER_MINUTE=%s', (value) => {
+    const error = configError(() => loadConfig(GatewaySettings, { RATE_LIMIT_IP_PER_MINUTE: value, RATE_LIMIT_TOKEN_PER_MINUTE: value }));
+    expect(error.message.split('\n').slice(1).sort()).toEqual([
+      `  RATE_LIMIT_IP_PER_MINUTE=${JSON.stringify(value)}: must be an integer between 0 and 100000000`,
+      `  RATE_LIMIT_TOKEN_PER_MINUTE=${JSON.stringify(value)}: must be an integer between 0 and 100000000`,
+    ]);
+  });
+
+  it.each([['*'], ['https://app.example.com'], ['https://app.example.com,http://localhost:8080'], [' https://a.example , https://b.example:8443 ']])(
+    'takes CORS_ORIGINS=%j',
+    (origins) => {
+      expect(loadConfig(GatewaySettings, { CORS_ORIGINS: origins }).CORS_ORIGINS).toBe(origins);
+    },
+  );
+
+  it.each([['app.example.com'], ['https://app.example.com/'], ['https://app.example.com/path'], ['*,https://a.example'], ['ftp://a.example'], ['https://a.example,,'], ['null']])(
+    'refuses CORS_ORIGINS=%j, naming CORS_ORIGINS',
+    (origins) => {
+      const error = configError(() => loadConfig(GatewaySettings, { CORS_ORIGINS: origins }));
+      expect(error.message).toBe(
+        `Invalid configuration:\n  CORS_ORIGINS=${JSON.stringify(origins)}: must be empty, * or a comma-separated list of origins such as https://app.example.com`,
+      );
+    },
+  );
 });
 
 describe('loadConfig(WorkerSettings)', () => {

@@ -1,6 +1,6 @@
 import { IsIn, IsNotEmpty, IsOptional, IsString, Matches } from 'class-validator';
 import { QUEUE_TYPES, type QueueType } from '#app/contracts';
-import { IsIntegerBetween, IsUrlWithScheme } from './validators.js';
+import { IsCorsOrigins, IsIntegerBetween, IsUrlWithScheme } from './validators.js';
 
 /** SPEC 2: the broker and the queue, shared by the gateway and the worker. */
 export class BrokerSettings {
@@ -27,6 +27,18 @@ export class GatewaySettings extends BrokerSettings {
   /** How long the gateway waits for a reply before answering 504. */
   @IsIntegerBetween(1, 600_000)
   RPC_TIMEOUT_MS = 10_000;
+
+  /** API requests a minute from one client IP address (Chatwoot's default); 0 turns the limit off. */
+  @IsIntegerBetween(0, 100_000_000)
+  RATE_LIMIT_IP_PER_MINUTE = 3000;
+
+  /** API requests a minute with one access token, from any address; 0 turns the limit off. */
+  @IsIntegerBetween(0, 100_000_000)
+  RATE_LIMIT_TOKEN_PER_MINUTE = 3000;
+
+  /** Origins browsers may call the API from: empty (CORS off), `*`, or a comma-separated list of origins. */
+  @IsCorsOrigins()
+  CORS_ORIGINS = '';
 }
 
 export class WorkerSettings extends BrokerSettings {

@@ -26,3 +26,30 @@ export const IsIntegerBetween = (min: number, max: number): PropertyDecorator =>
   Min(min, { message: `must be an integer between ${min} and ${max}` })(target, key);
   Max(max, { message: `must be an integer between ${min} and ${max}` })(target, key);
 };
+
+/**
+ * CORS origins: empty (CORS off), `*` alone, or a comma-separated list of origins as browsers send
+ * them (`https://app.example.com`, `http://localhost:8080`: a scheme, a host and an optional port).
+ */
+export const IsCorsOrigins = () =>
+  ValidateBy({
+    name: 'isCorsOrigins',
+    validator: {
+      validate: (value: unknown) => {
+        if (typeof value !== 'string') return false;
+        const origins = value.split(',').map((origin) => origin.trim());
+        if (value.trim() === '' || (origins.length === 1 && origins[0] === '*')) return true;
+        return origins.every(isOrigin);
+      },
+      defaultMessage: () => 'must be empty, * or a comma-separated list of origins such as https://app.example.com',
+    },
+  });
+
+function isOrigin(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === text;
+  } catch {
+    return false;
+  }
+}

@@ -14,14 +14,52 @@ export function validatePayload<T extends object>(cls: ClassConstructor<T>, plai
   if (plain === null || typeof plain !== 'object' || Array.isArray(plain)) {
     return { ok: false, errors: [{ field: 'body', message: 'must be a JSON object', code: 'isObject' }] };
   }
+  // Before anything walks the value recursively: JSON.parse builds any depth, a recursive walk does not survive it.
+  const deep = pathTooDeep(plain, '', 0, MAX_JSON_DEPTH + MAX_DTO_NESTING);
+  if (deep !== null) return { ok: false, errors: [tooDeep(deep)] };
   const nul = pathWithNul(plain, '');
   if (nul !== null) {
     return { ok: false, errors: [{ field: nul || 'body', message: 'text must not contain the NUL character (\\u0000)', code: 'noNulCharacter' }] };
   }
   const instance = nullsToDefaults(plainToInstance(cls, plain));
+  const nested = pathTooDeep(instance, '', 0, MAX_JSON_DEPTH);
+  if (nested !== null) return { ok: false, errors: [tooDeep(nested)] };
   const problems = validateSync(instance, { whitelist: true, forbidUnknownValues: true, validationError: { target: false, value: false } });
   if (problems.length === 0) return { ok: true, value: instance };
   return { ok: false, errors: flatten(problems) };
+}
+
+/**
+ * How deep objects and arrays may nest inside a request: `{"custom_attributes": {"a": [1]}}` is 2
+ * levels deep. Request DTOs (the HTTP body or query, a message and the body or query it carries) are
+ * not levels, so a body has the same limit over HTTP and inside a message.
+ */
+export const MAX_JSON_DEPTH = 32;
+/** The DTOs a payload can nest (message → body → message), allowed for in the check on the raw JSON. */
+const MAX_DTO_NESTING = 3;
+
+const tooDeep = (field: string): FieldError => ({
+  field: field || 'body',
+  message: `objects and arrays must not be nested more than ${MAX_JSON_DEPTH} levels deep`,
+  code: 'maxDepth',
+});
+
+/**
+ * Where a value nests more than `limit` levels deep (the property of the payload or of a nested DTO
+ * that holds it: `custom_attributes`, `body.custom_attributes`), or null. Plain objects and arrays are
+ * levels; DTO instances (after plainToInstance) are not. Recursion stops at the limit: safe on any input.
+ */
+function pathTooDeep(value: unknown, path: string, depth: number, limit: number): string | null {
+  if (value === null || typeof value !== 'object') return null;
+  const dto = isDtoInstance(value);
+  const level = dto ? depth : depth + 1;
+  if (level > limit) return path;
+  for (const [key, child] of Object.entries(value)) {
+    const childPath = dto || path === '' ? (path ? `${path}.${key}` : key) : path;
+    const found = pathTooDeep(child, childPath, level, limit);
+    if (found !== null) return found;
+  }
+  return null;
 }
 
 const BASIC_FIRST = ['isDefined', 'isObject', 'isString', 'isInt', 'isArray'];

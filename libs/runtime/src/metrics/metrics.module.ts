@@ -1,9 +1,11 @@
 import { Controller, Get, Header, Inject, Module, type DynamicModule } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 
 export const METRICS_REGISTRY = Symbol('METRICS_REGISTRY');
 
-/** Prometheus text exposition of the app's registry. */
+/** Prometheus text exposition of the app's registry (for scrapers, not part of the API document). */
+@ApiExcludeController()
 @Controller('metrics')
 export class MetricsController {
   constructor(@Inject(METRICS_REGISTRY) private readonly registry: Registry) {}

@@ -1,5 +1,5 @@
 import { ListConversationsQuery, SORT_ORDERS, type SortOrder } from '#app/contracts';
-import { countsStatement, pageIdsSubquery, type ListScope } from './list-query.js';
+import { countsRoad, countsStatement, pageIdsSubquery, type ListScope } from './list-query.js';
 import { SqlParams } from './sql-params.js';
 
 const ACCOUNT = 7;
@@ -14,8 +14,8 @@ const agent = (userId: number, values: Partial<ListConversationsQuery> = {}): Li
 const flat = (sql: string) => sql.replace(/\s+/g, ' ').trim();
 
 /** The conditions of the (last) WHERE clause, up to ORDER BY or the end. */
-function whereConditions(sql: string): string[] {
-  const match = /WHERE (.*?)(?: ORDER BY |$)/.exec(flat(sql).replace(/.*\bFROM conversations c\b/, ''));
+function whereConditions(sql: string, from = 'conversations c'): string[] {
+  const match = /WHERE (.*?)(?: ORDER BY |$)/.exec(flat(sql).slice(flat(sql).lastIndexOf(`FROM ${from}`)));
   if (!match) throw new Error(`no WHERE in ${sql}`);
   return match[1].split(' AND ');
 }
@@ -26,93 +26,111 @@ function page(scope: ListScope, params = new SqlParams()) {
 }
 
 describe('countsStatement', () => {
-  it('counts mine, unassigned and all in one pass over the account', () => {
-    const statement = countsStatement(admin(), ME);
-    const sql = flat(statement.text);
-    expect(sql).toContain('count(*) FILTER (WHERE c.assignee_id = $3::bigint)::int AS mine_count');
-    expect(sql).toContain('count(*) FILTER (WHERE c.assignee_id IS NULL)::int AS unassigned_count');
-    expect(sql).toContain('count(*)::int AS all_count');
-    expect(sql).toContain('FROM conversations c');
-    expect(whereConditions(statement.text)).toEqual(['c.account_id = $1::bigint', 'c.status = $2::smallint']);
-    expect(statement.values).toEqual([ACCOUNT, 0, ME]);
+  describe('without a labels filter: the kept counters', () => {
+    it('sums mine, unassigned and all over conversation_counts in one statement', () => {
+      const statement = countsStatement(admin(), ME);
+      const sql = flat(statement.text);
+      expect(countsRoad(admin())).toBe('counters');
+      expect(sql).toContain('COALESCE(sum(k.n) FILTER (WHERE k.assignee_id = $3::bigint), 0)::int AS mine_count');
+      expect(sql).toContain('COALESCE(sum(k.n) FILTER (WHERE k.assignee_id = 0), 0)::int AS unassigned_count');
+      expect(sql).toContain('COALESCE(sum(k.n), 0)::int AS all_count');
+      expect(sql).toContain('true AS team_found');
+      expect(sql).toContain('FROM conversation_counts k');
+      expect(sql).not.toContain('FROM conversations');
+      expect(whereConditions(statement.text, 'conversation_counts k')).toEqual(['k.account_id = $1::bigint', 'k.status = $2::smallint']);
+      expect(statement.values).toEqual([ACCOUNT, 0, ME]);
+    });
+
+    it.each([
+      ['open', 0],
+      ['resolved', 1],
+      ['pending', 2],
+      ['snoozed', 3],
+    ] as const)('status=%s filters on the stored code %d', (status, code) => {
+      const statement = countsStatement(admin({ status }), ME);
+      expect(whereConditions(statement.text, 'conversation_counts k')).toEqual(['k.account_id = $1::bigint', 'k.status = $2::smallint']);
+      expect(statement.values).toEqual([ACCOUNT, code, ME]);
+    });
+
+    it('status=all applies no status filter', () => {
+      const statement = countsStatement(admin({ status: 'all' }), ME);
+      expect(whereConditions(statement.text, 'conversation_counts k')).toEqual(['k.account_id = $1::bigint']);
+      expect(statement.values).toEqual([ACCOUNT, ME]);
+    });
+
+    it('scopes an agent to the inboxes it is a member of', () => {
+      const statement = countsStatement(agent(5), ME);
+      expect(whereConditions(statement.text, 'conversation_counts k')).toEqual([
+        'k.account_id = $1::bigint',
+        'k.inbox_id IN (SELECT im.inbox_id FROM inbox_members im WHERE im.user_id = $2::bigint)',
+        'k.status = $3::smallint',
+      ]);
+      expect(statement.values).toEqual([ACCOUNT, 5, 0, ME]);
+    });
+
+    it('inbox_id and team_id filter the counter rows; team_id also checks the team belongs to the account', () => {
+      const statement = countsStatement(agent(5, { status: 'pending', inbox_id: 3, team_id: 4 }), ME);
+      expect(countsRoad(agent(5, { status: 'pending', inbox_id: 3, team_id: 4 }))).toBe('counters');
+      expect(whereConditions(statement.text, 'conversation_counts k')).toEqual([
+        'k.account_id = $1::bigint',
+        'k.inbox_id IN (SELECT im.inbox_id FROM inbox_members im WHERE im.user_id = $2::bigint)',
+        'k.status = $3::smallint',
+        'k.inbox_id = $4::bigint',
+        'k.team_id = $5::bigint',
+      ]);
+      expect(flat(statement.text)).toContain('EXISTS (SELECT 1 FROM teams t WHERE t.id = $7::bigint AND t.account_id = $1::bigint) AS team_found');
+      expect(statement.values).toEqual([ACCOUNT, 5, 2, 3, 4, ME, 4]);
+    });
+
+    it('an empty label list keeps the counters road', () => {
+      const statement = countsStatement(admin({ labels: [] }), ME);
+      expect(countsRoad(admin({ labels: [] }))).toBe('counters');
+      expect(flat(statement.text)).not.toContain('labels');
+      expect(statement.values).toEqual([ACCOUNT, 0, ME]);
+    });
   });
 
-  it('has no ORDER BY, LIMIT or OFFSET', () => {
-    const sql = flat(countsStatement(admin({ page: 3, sort_by: 'priority_asc' }), ME).text);
-    expect(sql).not.toMatch(/ORDER BY|LIMIT|OFFSET/);
+  describe('with a labels filter: COUNT(*) FILTER over conversations', () => {
+    it('counts mine, unassigned and all in one pass over the matching conversations', () => {
+      const statement = countsStatement(admin({ labels: ['vip', 'billing'] }), ME);
+      const sql = flat(statement.text);
+      expect(countsRoad(admin({ labels: ['vip'] }))).toBe('scan');
+      expect(sql).toContain('count(*) FILTER (WHERE c.assignee_id = $4::bigint)::int AS mine_count');
+      expect(sql).toContain('count(*) FILTER (WHERE c.assignee_id IS NULL)::int AS unassigned_count');
+      expect(sql).toContain('count(*)::int AS all_count');
+      expect(sql).toContain('FROM conversations c');
+      expect(whereConditions(statement.text)).toEqual(['c.account_id = $1::bigint', 'c.status = $2::smallint', 'c.labels && $3::text[]']);
+      expect(statement.values).toEqual([ACCOUNT, 0, ['vip', 'billing'], ME]);
+    });
+
+    it('combines every filter with AND, values in placeholder order', () => {
+      const statement = countsStatement(agent(5, { status: 'pending', inbox_id: 3, team_id: 4, labels: ['vip'] }), ME);
+      expect(whereConditions(statement.text)).toEqual([
+        'c.account_id = $1::bigint',
+        'c.inbox_id IN (SELECT im.inbox_id FROM inbox_members im WHERE im.user_id = $2::bigint)',
+        'c.status = $3::smallint',
+        'c.inbox_id = $4::bigint',
+        'c.team_id = $5::bigint',
+        'c.labels && $6::text[]',
+      ]);
+      expect(flat(statement.text)).toContain('c.assignee_id = $7::bigint');
+      expect(flat(statement.text)).toContain('EXISTS (SELECT 1 FROM teams t WHERE t.id = $8::bigint AND t.account_id = $1::bigint) AS team_found');
+      expect(statement.values).toEqual([ACCOUNT, 5, 2, 3, 4, ['vip'], ME, 4]);
+    });
   });
 
-  it.each([
-    ['open', 0],
-    ['resolved', 1],
-    ['pending', 2],
-    ['snoozed', 3],
-  ] as const)('status=%s filters on the stored code %d', (status, code) => {
-    const statement = countsStatement(admin({ status }), ME);
-    expect(whereConditions(statement.text)).toEqual(['c.account_id = $1::bigint', 'c.status = $2::smallint']);
-    expect(statement.values).toEqual([ACCOUNT, code, ME]);
-  });
-
-  it('status=all applies no status filter', () => {
-    const statement = countsStatement(admin({ status: 'all' }), ME);
-    expect(whereConditions(statement.text)).toEqual(['c.account_id = $1::bigint']);
-    expect(flat(statement.text)).not.toContain('c.status');
-    expect(statement.values).toEqual([ACCOUNT, ME]);
+  it('has no ORDER BY, LIMIT or OFFSET on either road', () => {
+    expect(flat(countsStatement(admin({ page: 3, sort_by: 'priority_asc' }), ME).text)).not.toMatch(/ORDER BY|LIMIT|OFFSET/);
+    expect(flat(countsStatement(admin({ page: 3, labels: ['x'] }), ME).text)).not.toMatch(/ORDER BY|LIMIT|OFFSET/);
   });
 
   it('does not change with assignee_type, page or sort_by', () => {
-    const base = countsStatement(admin(), ME);
-    for (const assignee_type of ['me', 'unassigned', 'assigned', 'all'] as const) {
-      expect(countsStatement(admin({ assignee_type, page: 9, sort_by: 'created_at_asc' }), ME)).toEqual(base);
+    for (const labels of [undefined, ['vip']]) {
+      const base = countsStatement(admin({ labels }), ME);
+      for (const assignee_type of ['me', 'unassigned', 'assigned', 'all'] as const) {
+        expect(countsStatement(admin({ labels, assignee_type, page: 9, sort_by: 'created_at_asc' }), ME)).toEqual(base);
+      }
     }
-  });
-
-  it('scopes an agent to the inboxes it is a member of', () => {
-    const statement = countsStatement(agent(5), ME);
-    expect(whereConditions(statement.text)).toEqual([
-      'c.account_id = $1::bigint',
-      'c.inbox_id IN (SELECT im.inbox_id FROM inbox_members im WHERE im.user_id = $2::bigint)',
-      'c.status = $3::smallint',
-    ]);
-    expect(statement.values).toEqual([ACCOUNT, 5, 0, ME]);
-  });
-
-  it('inbox_id filters on the inbox', () => {
-    const statement = countsStatement(admin({ inbox_id: 3 }), ME);
-    expect(whereConditions(statement.text)).toEqual(['c.account_id = $1::bigint', 'c.status = $2::smallint', 'c.inbox_id = $3::bigint']);
-    expect(statement.values).toEqual([ACCOUNT, 0, 3, ME]);
-  });
-
-  it('team_id filters on the team', () => {
-    const statement = countsStatement(admin({ team_id: 4 }), ME);
-    expect(whereConditions(statement.text)).toEqual(['c.account_id = $1::bigint', 'c.status = $2::smallint', 'c.team_id = $3::bigint']);
-    expect(statement.values).toEqual([ACCOUNT, 0, 4, ME]);
-  });
-
-  it('labels match any of them: a text[] overlap with the list as one parameter', () => {
-    const statement = countsStatement(admin({ labels: ['vip', 'billing'] }), ME);
-    expect(whereConditions(statement.text)).toEqual(['c.account_id = $1::bigint', 'c.status = $2::smallint', 'c.labels && $3::text[]']);
-    expect(statement.values).toEqual([ACCOUNT, 0, ['vip', 'billing'], ME]);
-  });
-
-  it('an empty label list applies no label filter', () => {
-    const statement = countsStatement(admin({ labels: [] }), ME);
-    expect(flat(statement.text)).not.toContain('c.labels');
-    expect(statement.values).toEqual([ACCOUNT, 0, ME]);
-  });
-
-  it('combines every filter with AND, values in placeholder order', () => {
-    const statement = countsStatement(agent(5, { status: 'pending', inbox_id: 3, team_id: 4, labels: ['vip'] }), ME);
-    expect(whereConditions(statement.text)).toEqual([
-      'c.account_id = $1::bigint',
-      'c.inbox_id IN (SELECT im.inbox_id FROM inbox_members im WHERE im.user_id = $2::bigint)',
-      'c.status = $3::smallint',
-      'c.inbox_id = $4::bigint',
-      'c.team_id = $5::bigint',
-      'c.labels && $6::text[]',
-    ]);
-    expect(flat(statement.text)).toContain('c.assignee_id = $7::bigint');
-    expect(statement.values).toEqual([ACCOUNT, 5, 2, 3, 4, ['vip'], ME]);
   });
 
   it('never puts a value into the SQL text', () => {

@@ -106,7 +106,8 @@ export class ConversationsServer extends ServerRMQ implements BrokerConnection {
   private async refuse(message: ConsumeMessage, channel: ConfirmChannel, rpc: boolean, reason: string, kind: string): Promise<void> {
     if (rpc) {
       const err = ErrorReplies.badRequest([{ field: 'pattern', message: reason, code: 'unknownPattern' }], `Bad message: ${reason}`);
-      this.sendMessage({ err, isDisposed: true }, message.properties.replyTo, message.properties.correlationId, undefined as never);
+      const context = new RmqContext([message, channel, '']);
+      this.sendMessage({ err, isDisposed: true }, message.properties.replyTo, message.properties.correlationId, context);
       channel.ack(message);
       this.metrics?.handled.inc({ pattern: 'none', outcome: 'error_reply' });
       return;

@@ -151,6 +151,17 @@ describe('no worker answers', () => {
     expect(typeof answer.body.error).toBe('string');
     expect(answer.ms).toBeGreaterThanOrEqual(450);
   });
+
+  it('lets a request in flight finish when the gateway gets SIGTERM, then exits 0 within 10 s', async () => {
+    const inFlight = stack.list(); // waits for its 504: nothing answers on this queue
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const stopping = performance.now();
+    const exitCode = await stopApp(stack.gateway, 12_000);
+    const answer = await inFlight;
+    expect(answer.status).toBe(504); // answered, not dropped
+    expect(exitCode).toBe(0);
+    expect(performance.now() - stopping).toBeLessThan(10_000);
+  });
 });
 
 describe('a worker stopped with SIGTERM during a burst of creates', () => {

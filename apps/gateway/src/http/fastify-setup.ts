@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import qs from 'qs';
 
 /** Every route under it needs an access token. */
@@ -13,4 +14,20 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
  */
 export function parseQueryString(query: string): Record<string, unknown> {
   return qs.parse(query, { arrayLimit: 1000, parameterLimit: 1000, depth: 2, allowPrototypes: false });
+}
+
+/**
+ * Keep-alive connections would hold a closing server open until they time out (Fastify: 72 s). Once
+ * draining, every response asks the client to close its connection, so the server can finish as soon
+ * as the requests in flight are answered. Returns the switch to call when shutdown begins.
+ */
+export function closeConnectionsWhenDraining(fastify: FastifyInstance): () => void {
+  let draining = false;
+  fastify.addHook('onSend', async (_request, reply, payload) => {
+    if (draining) void reply.header('connection', 'close');
+    return payload;
+  });
+  return () => {
+    draining = true;
+  };
 }

@@ -26,7 +26,7 @@ export default async function globalSetup() {
   await runCli('migrate.js', [], databaseUrl);
   await runCli('seed.js', [E2E_FIXTURE], databaseUrl);
 
-  const env = { DATABASE_URL: databaseUrl, AMQP_URL: amqpUrl, RMQ_QUEUE: queue, PORT: String(port), HOST: '127.0.0.1', RPC_TIMEOUT_MS: '5000', HEALTH_PORT: String(healthPort), HEALTH_HOST: '127.0.0.1', EVENTS_EXCHANGE: `${queue}.events` };
+  const env = { DATABASE_URL: databaseUrl, AMQP_URL: amqpUrl, RMQ_QUEUE: queue, PORT: String(port), HOST: '127.0.0.1', RPC_TIMEOUT_MS: '5000', HEALTH_PORT: String(healthPort), HEALTH_HOST: '127.0.0.1', EVENTS_EXCHANGE: `${queue}.events`, RATE_LIMIT_IP_PER_MINUTE: '100000000', RATE_LIMIT_TOKEN_PER_MINUTE: '100000000' };
   globalThis.__E2E_CHILDREN__ = [startApp('worker', env), startApp('gateway', env)];
   Object.assign(process.env, { E2E_BASE_URL: `http://127.0.0.1:${port}`, E2E_DATABASE_URL: databaseUrl, E2E_AMQP_URL: amqpUrl, E2E_QUEUE: queue, E2E_WORKER_HEALTH_URL: `http://127.0.0.1:${healthPort}`, E2E_APP_ENV: JSON.stringify(env) });
 

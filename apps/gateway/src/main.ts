@@ -7,7 +7,7 @@ import { closeOnSignals, pinoOptions, QUIET_ROUTES, REQUEST_ID_HEADER, requestId
 import { ConfigError, GatewaySettings, loadConfig } from '#app/config';
 import { GatewayModule } from './gateway.module.js';
 import { requireAccessToken } from './http/access-token.js';
-import { API_PREFIX, BODY_LIMIT_BYTES, parseQueryString } from './http/fastify-setup.js';
+import { API_PREFIX, BODY_LIMIT_BYTES, closeConnectionsWhenDraining, parseQueryString } from './http/fastify-setup.js';
 import { setupOpenApi } from './http/openapi.js';
 import { setupSecurity } from './http/security.js';
 import { GatewayMetrics } from './observability/gateway-metrics.js';
@@ -31,7 +31,7 @@ async function bootstrap(): Promise<void> {
   app.useLogger(logger);
   app.get(GatewayMetrics).instrument(adapter.getInstance());
   setupOpenApi(app);
-  closeOnSignals(app, 'gateway');
+  closeOnSignals(app, 'gateway', { beforeClose: closeConnectionsWhenDraining(adapter.getInstance()) });
   await app.listen(settings.PORT, settings.HOST);
   logger.log(`API listening on http://${settings.HOST === '0.0.0.0' ? '127.0.0.1' : settings.HOST}:${settings.PORT}/api/v1`, 'Gateway');
 }

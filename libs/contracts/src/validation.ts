@@ -17,6 +17,10 @@ export function validatePayload<T extends object>(cls: ClassConstructor<T>, plai
   // Before anything walks the value recursively: JSON.parse builds any depth, a recursive walk does not survive it.
   const deep = pathTooDeep(plain, '', 0, MAX_JSON_DEPTH + MAX_DTO_NESTING);
   if (deep !== null) return { ok: false, errors: [tooDeep(deep)] };
+  const forbidden = pathWithForbiddenKey(plain, '');
+  if (forbidden !== null) {
+    return { ok: false, errors: [{ field: forbidden, message: 'keys named __proto__ or constructor are not allowed', code: 'forbiddenKey' }] };
+  }
   const nul = pathWithNul(plain, '');
   if (nul !== null) {
     return { ok: false, errors: [{ field: nul || 'body', message: 'text must not contain the NUL character (\\u0000)', code: 'noNulCharacter' }] };
@@ -57,6 +61,23 @@ function pathTooDeep(value: unknown, path: string, depth: number, limit: number)
   for (const [key, child] of Object.entries(value)) {
     const childPath = dto || path === '' ? (path ? `${path}.${key}` : key) : path;
     const found = pathTooDeep(child, childPath, level, limit);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
+/**
+ * The path of the first key named `__proto__` or `constructor`, or null. JSON.parse makes them plain
+ * keys, but class-transformer fails on a free-form object with a `constructor` key (a 500, not a 400)
+ * and drops both silently elsewhere; Fastify already refuses `__proto__` in an HTTP body. Refused
+ * everywhere, so that HTTP and messages agree and no such key is ever stored.
+ */
+function pathWithForbiddenKey(value: unknown, path: string): string | null {
+  if (value === null || typeof value !== 'object') return null;
+  for (const [key, child] of Object.entries(value)) {
+    const childPath = Array.isArray(value) ? path : path ? `${path}.${key}` : key;
+    if (key === '__proto__' || key === 'constructor') return childPath;
+    const found = pathWithForbiddenKey(child, childPath);
     if (found !== null) return found;
   }
   return null;

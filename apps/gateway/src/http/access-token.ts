@@ -27,7 +27,9 @@ const bearerToken = (authorization: string | undefined) => authorization?.match(
  */
 export function requireAccessToken(fastify: FastifyInstance, prefix: string): void {
   fastify.addHook('onRequest', async (request, reply) => {
-    if (request.url.startsWith(prefix) && accessTokenOf(request.headers) === null) {
+    // The route that matched, not the raw URL: `/%61pi/...` reaches the same route as `/api/...`.
+    const path = request.routeOptions.url ?? request.url;
+    if (path.startsWith(prefix) && accessTokenOf(request.headers) === null) {
       await reply.status(401).send(httpErrorBody(ErrorReplies.noToken()));
     }
   });

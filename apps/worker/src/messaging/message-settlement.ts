@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RmqContext, RpcException } from '@nestjs/microservices';
-import { RETRY_COUNT_HEADER, type QueueDefinition } from '#app/contracts';
+import { parseRequestEnvelope, RETRY_COUNT_HEADER, type QueueDefinition } from '#app/contracts';
 import { errorReplyFor } from '#app/domain';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { WorkerMetrics, type MessageOutcome } from '../observability/worker-metrics.js';
@@ -95,11 +95,10 @@ export class MessageSettlement {
   }
 }
 
+/**
+ * The envelope id by the rule ConversationsServer dispatched on (a string or a number), so that a
+ * message handled as an event (say `"id": true`) is settled as one: dead-lettered, not acked unanswered.
+ */
 function envelopeId(message: ConsumeMessage): string | undefined {
-  try {
-    const id = (JSON.parse(message.content.toString('utf8')) as { id?: unknown }).id;
-    return id === undefined || id === null ? undefined : String(id);
-  } catch {
-    return undefined;
-  }
+  return parseRequestEnvelope(message.content).id;
 }

@@ -18,6 +18,7 @@ import { User } from './user.entity.js';
 @Index('IDX_conversations_list_assignee', { synchronize: false })
 @Index('IDX_conversations_list_team', { synchronize: false })
 @Index('IDX_conversations_labels', { synchronize: false })
+@Index('IDX_conversations_list_all_activity', { synchronize: false })
 export class Conversation {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;

@@ -13,7 +13,8 @@ import { ForbiddenError, NotFoundError } from '../../errors.js';
 import { renderConversation } from '../render/conversation.renderer.js';
 import type { ConversationRow } from '../sql/conversation-select.js';
 import { countsStatement, type ListScope } from '../sql/list-query.js';
-import { listStatements } from './list-statements.js';
+import type pg from 'pg';
+import { listStatements, RENDER_PAGE_SQL, RENDER_PAGE_STATEMENT } from './list-statements.js';
 
 interface CountsRow {
   mine_count: number;
@@ -25,8 +26,9 @@ interface CountsRow {
 
 /**
  * The list and meta of SPEC 4.1: who may see what, the filters, the counts, one page. A list request
- * is always three statements (authenticate; counts with the team check; the rendered page), a meta
- * request two, whatever the filters and the page hold (test/e2e/list-statements.e2e-spec.ts).
+ * is always four statements (authenticate; then the counts with the team check, side by side with the
+ * page's ids followed by their rendering), a meta request two, whatever the filters and the page hold
+ * (test/e2e/list-statements.e2e-spec.ts).
  */
 @Injectable()
 export class ConversationListService {
@@ -37,11 +39,13 @@ export class ConversationListService {
 
   async list(token: string, accountId: number, query: ListConversationsQuery): Promise<ConversationListReply> {
     const { scope, userId } = await this.scopeFor(token, accountId, query);
-    const { counts, page } = listStatements(scope, userId);
-    // Two statements, side by side on two pooled connections: the counts and the page.
+    const { counts, pageIds } = listStatements(scope, userId);
+    // Side by side on two pooled connections: the counts, and the page (its ids, then its rendering).
     const [countRows, rows] = await Promise.all([
-      this.dataSource.query<CountsRow[]>(counts.text, counts.values),
-      this.dataSource.query<ConversationRow[]>(page.text, page.values),
+      this.rows<CountsRow>(counts.text, counts.values),
+      this.rows<{ id: string }>(pageIds.text, pageIds.values).then((ids) =>
+        this.rows<ConversationRow>(RENDER_PAGE_SQL, [ids.map((row) => row.id)], RENDER_PAGE_STATEMENT),
+      ),
     ]);
     const meta = countsOf(checkedTeam(countRows[0], query));
     const listed = {
@@ -61,8 +65,17 @@ export class ConversationListService {
   async meta(token: string, accountId: number, query: ListConversationsQuery): Promise<ConversationMetaReply> {
     const { scope, userId } = await this.scopeFor(token, accountId, query);
     const counts = countsStatement(scope, userId);
-    const rows = await this.dataSource.query<CountsRow[]>(counts.text, counts.values);
+    const rows = await this.rows<CountsRow>(counts.text, counts.values);
     return { meta: countsOf(checkedTeam(rows[0], query)) };
+  }
+
+  /**
+   * A read on the DataSource's own pg pool, without TypeORM's query runner around it (a list request
+   * is all reads, none in a transaction): a named statement is prepared once per connection.
+   */
+  private async rows<T extends object>(text: string, values: unknown[], name?: string): Promise<T[]> {
+    const pool = (this.dataSource.driver as unknown as { master: pg.Pool }).master;
+    return (await pool.query<T>(name ? { name, text, values } : { text, values })).rows;
   }
 
   /** Authenticates, refuses bots (403) and scopes agents to their inboxes. The team check rides on the counts. */

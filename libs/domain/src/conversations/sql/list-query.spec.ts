@@ -119,6 +119,13 @@ describe('countsStatement', () => {
     });
   });
 
+  it('takes the COUNT road without labels when asked to, never the counters road with labels', () => {
+    const forced = countsStatement(admin(), ME, 'scan');
+    expect(flat(forced.text)).toContain('count(*) FILTER (WHERE c.assignee_id IS NULL)::int AS unassigned_count');
+    expect(whereConditions(forced.text)).toEqual(['c.account_id = $1::bigint', 'c.status = $2::smallint']);
+    expect(() => countsStatement(admin({ labels: ['vip'] }), ME, 'counters')).toThrow();
+  });
+
   it('has no ORDER BY, LIMIT or OFFSET on either road', () => {
     expect(flat(countsStatement(admin({ page: 3, sort_by: 'priority_asc' }), ME).text)).not.toMatch(/ORDER BY|LIMIT|OFFSET/);
     expect(flat(countsStatement(admin({ page: 3, labels: ['x'] }), ME).text)).not.toMatch(/ORDER BY|LIMIT|OFFSET/);

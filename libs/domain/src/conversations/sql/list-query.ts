@@ -84,10 +84,12 @@ export const countsRoad = (scope: ListScope): CountsRoad => (hasLabels(scope) ? 
  *   a few thousand rows at most whatever the account's size.
  * - With a labels filter: COUNT(*) FILTER over the matching conversations (a conversation carries
  *   several labels, so per-label counters cannot be summed).
+ *
+ * `road` forces the COUNT road without labels too (the benchmark times both).
  */
-export function countsStatement(scope: ListScope, meUserId: number): Statement {
+export function countsStatement(scope: ListScope, meUserId: number, road: CountsRoad = countsRoad(scope)): Statement {
+  if (road === 'counters' && hasLabels(scope)) throw new Error('the counters cannot serve a labels filter');
   const params = new SqlParams();
-  const road = countsRoad(scope);
   const alias = road === 'counters' ? 'k' : 'c';
   const where = scopeConditions(scope, params, alias).join(' AND ');
   const me = params.add(meUserId, 'bigint');

@@ -9,7 +9,7 @@
  * and docs/benchmarks.svg (or dist/bench/smoke/ for --smoke). Stops everything it started.
  *
  * Options: --smoke (tiny data, 1 s a case), --fresh (drop and reseed the database), --duration S,
- * --warmup S, --conversations N, --accounts K, --workers W, --prefetch P, --pool P, --profile (node
+ * --warmup S, --repeat R (measured runs per case, interleaved across the paths, pooled), --conversations N, --accounts K, --workers W, --prefetch P, --pool P, --profile (node
  * --cpu-prof on every app, summarized in the report), --node-options "FLAGS" (for every app alike),
  * --report-only (rewrite the report from the last results, e.g. after editing bench/notes.md).
  */
@@ -50,6 +50,7 @@ const settings = {
   duration: option('duration', smoke ? 1 : 10),
   warmup: option('warmup', smoke ? 0.5 : 3),
   workers: option('workers', 1),
+  repeat: option('repeat', smoke ? 1 : 3),
   prefetch: option('prefetch', 20),
   pool: option('pool', 10),
   connections: [1, 64],
@@ -211,21 +212,30 @@ async function main(): Promise<void> {
     const breakdown: Record<string, number> = {};
     const memory: BenchResults['memory'] = [];
 
-    // 4. Lists: real, in-process and raw SQL, at each concurrency.
+    // 4. Lists: real, in-process and raw SQL, at each concurrency; the repeats interleave the paths, so a
+    //    slow minute of the machine falls on all of them alike. Samples of all repeats are pooled.
     for (const c of listCases) {
       for (const connections of settings.connections) {
-        for (const p of ['real', 'inproc'] as const) {
-          const names = processesOf(p);
-          await http(listUrl(p, c.qs), connections, settings.warmup, token);
-          const before = p === 'real' && connections === 1 && c.id === 'list_open' ? await scrapeAll(children, gatewayPort) : null;
-          const stopRss = sampleRss(Object.fromEntries(names.map((n) => [n, pids[n]])));
-          const summary = await http(listUrl(p, c.qs), connections, settings.duration, token);
-          record({ case: c.id, path: p, connections, summary, rss: stopRss() });
-          if (p === 'real' && connections === Math.max(...settings.connections) && c.id === 'list_open') memory.push(...(await memoryComposition(gatewayPort)));
-          if (before) Object.assign(breakdown, differenceOf(before, await scrapeAll(children, gatewayPort)));
+        const runs: Record<PathName, Run[]> = { real: [], inproc: [], raw: [] };
+        const rss: Record<string, number> = {};
+        const breakdownHere = c.id === 'list_open' && connections === 1;
+        const before = breakdownHere ? await scrapeAll(children, gatewayPort) : null;
+        for (let r = 0; r < settings.repeat; r++) {
+          const warmup = r === 0 ? settings.warmup : Math.min(1, settings.warmup);
+          for (const p of ['real', 'inproc'] as const) {
+            await http(listUrl(p, c.qs), connections, warmup, token);
+            const stopRss = sampleRss(Object.fromEntries(processesOf(p).map((n) => [n, pids[n]])));
+            runs[p].push(await http(listUrl(p, c.qs), connections, settings.duration, token));
+            for (const [n, mb] of Object.entries(stopRss())) rss[n] = Math.max(rss[n] ?? 0, mb);
+          }
+          await replay(admin, statementsByCase[c.id], connections, warmup);
+          runs.raw.push(await replay(admin, statementsByCase[c.id], connections, settings.duration));
         }
-        await replay(admin, statementsByCase[c.id], connections, settings.warmup);
-        record({ case: c.id, path: 'raw', connections, summary: await replay(admin, statementsByCase[c.id], connections, settings.duration), rss: {} });
+        if (before) Object.assign(breakdown, differenceOf(before, await scrapeAll(children, gatewayPort)));
+        if (c.id === 'list_open' && connections === Math.max(...settings.connections)) memory.push(...(await memoryComposition(gatewayPort)));
+        for (const p of ['real', 'inproc', 'raw'] as const) {
+          record({ case: c.id, path: p, connections, summary: pooled(runs[p]), rss: Object.fromEntries(processesOf(p).map((n) => [n, rss[n]])) });
+        }
       }
     }
 
@@ -246,11 +256,18 @@ async function main(): Promise<void> {
     };
     const createUrl = (p: Exclude<PathName, 'raw'>) => `${base[p]}/api/v1/accounts/${largeAccount}/conversations`;
     for (const connections of settings.connections) {
+      const runs: Record<'real' | 'inproc', Run[]> = { real: [], inproc: [] };
+      const rss: Record<string, number> = {};
+      for (let r = 0; r < settings.repeat; r++) {
+        for (const p of ['real', 'inproc'] as const) {
+          await http(createUrl(p), connections, r === 0 ? settings.warmup : Math.min(1, settings.warmup), token, createBody);
+          const stopRss = sampleRss(Object.fromEntries(processesOf(p).map((n) => [n, pids[n]])));
+          runs[p].push(await http(createUrl(p), connections, settings.duration, token, createBody));
+          for (const [n, mb] of Object.entries(stopRss())) rss[n] = Math.max(rss[n] ?? 0, mb);
+        }
+      }
       for (const p of ['real', 'inproc'] as const) {
-        await http(createUrl(p), connections, settings.warmup, token, createBody);
-        const stopRss = sampleRss(Object.fromEntries(processesOf(p).map((n) => [n, pids[n]])));
-        const summary = await http(createUrl(p), connections, settings.duration, token, createBody);
-        record({ case: 'create', path: p, connections, summary, rss: stopRss() });
+        record({ case: 'create', path: p, connections, summary: pooled(runs[p]), rss: Object.fromEntries(processesOf(p).map((n) => [n, rss[n]])) });
       }
     }
 
@@ -261,7 +278,7 @@ async function main(): Promise<void> {
       await setTrigger(admin, variant);
       try {
         await http(createUrl('inproc'), hot, settings.warmup, token, createBody);
-        const summary = await http(createUrl('inproc'), hot, settings.duration, token, createBody);
+        const summary = pooled([await http(createUrl('inproc'), hot, settings.duration, token, createBody)]);
         triggerExperiment.push({ variant, summary });
         log(`trigger ${variant}: create in-process c=${hot}: ${summary.rps.toFixed(0)} req/s, p50 ${summary.p50.toFixed(2)} ms, p99 ${summary.p99.toFixed(2)} ms`);
       } finally {
@@ -319,7 +336,21 @@ async function main(): Promise<void> {
 const roundAll = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Math.round(v)]));
 
 /** Drives one HTTP case with autocannon; latencies of 2xx answers only, with their fractions of a ms. */
-async function http(url: string, connections: number, seconds: number, token: string, body?: () => string): Promise<Summary> {
+/** One measured run: every 2xx latency (ms), its length, and the failures. */
+interface Run {
+  samples: number[];
+  seconds: number;
+  errors: number;
+}
+
+const pooled = (runs: Run[]): Summary =>
+  summarize(
+    runs.flatMap((r) => r.samples),
+    runs.reduce((a, r) => a + r.seconds, 0),
+    runs.reduce((a, r) => a + r.errors, 0),
+  );
+
+async function http(url: string, connections: number, seconds: number, token: string, body?: () => string): Promise<Run> {
   const samples: number[] = [];
   let errors = 0;
   const headers: Record<string, string> = { api_access_token: token, ...(body ? { 'content-type': 'application/json' } : {}) };
@@ -337,11 +368,11 @@ async function http(url: string, connections: number, seconds: number, token: st
     else errors++;
   });
   const result = await instance;
-  return summarize(samples, seconds, errors + result.errors + result.timeouts);
+  return { samples, seconds, errors: errors + result.errors + result.timeouts };
 }
 
 /** Replays one list request's statements with a bare pg pool: the first alone, then counts || (ids -> render). */
-async function replay(pool: pg.Pool, statements: Captured[], connections: number, seconds: number): Promise<Summary> {
+async function replay(pool: pg.Pool, statements: Captured[], connections: number, seconds: number): Promise<Run> {
   const [auth, ...rest] = statements;
   const render = rest.find((s) => s.name);
   const counts = rest.find((s) => !s.name && /mine_count/.test(s.text));
@@ -365,7 +396,7 @@ async function replay(pool: pg.Pool, statements: Captured[], connections: number
       }
     }),
   );
-  return summarize(samples, seconds, errors);
+  return { samples, seconds, errors };
 }
 
 /** Median planning and execution time of a statement over 15 runs of EXPLAIN (ANALYZE, TIMING OFF). */
@@ -384,7 +415,7 @@ async function explainTimes(pool: pg.Pool, s: { text: string; values: unknown[] 
 
 function describe(s: Captured): string {
   const flat = s.text.replace(/\s+/g, ' ').trim();
-  if (s.name) return `render the page (prepared statement ${s.name})`;
+  if (s.name) return `render the page (prepared statement ${s.name}; EXPLAIN here plans it, the service's prepared statement does not)`;
   if (/FROM access_tokens/.test(flat)) return 'authenticate (token, account, role)';
   if (/FROM conversation_counts/.test(flat)) return 'counts from conversation_counts (+ team check)';
   if (/mine_count/.test(flat)) return 'counts: COUNT(*) FILTER over conversations (labels road)';
@@ -415,7 +446,10 @@ async function rebuildCounts(pool: pg.Pool, accountId: number): Promise<void> {
 /** Conversations the creates added (display ids above the seeded ones), so every run starts from the same data. */
 async function removeBenchRows(pool: pg.Pool, accountId: number, seeded: number): Promise<void> {
   const { rowCount } = await pool.query('DELETE FROM conversations WHERE account_id = $1 AND display_id > $2', [accountId, seeded]);
+  // The creates also bumped accounts.last_display_id thousands of times: the account row's dead versions
+  // would slow the next run's authentication (an index-only scan that visits them) until autovacuum.
   await pool.query('VACUUM (ANALYZE) conversation_counts');
+  await pool.query('VACUUM (ANALYZE) accounts');
   if (rowCount) {
     await pool.query('VACUUM (ANALYZE) conversations');
     await pool.query('VACUUM (ANALYZE) messages');

@@ -18,7 +18,7 @@ export interface Measurement {
 export interface BenchResults {
   command: string;
   date: string;
-  settings: { nodeOptions: string; smoke: boolean; conversations: number; accounts: number; duration: number; warmup: number; workers: number; prefetch: number; pool: number; connections: number[] };
+  settings: { nodeOptions: string; smoke: boolean; conversations: number; accounts: number; duration: number; warmup: number; repeat: number; workers: number; prefetch: number; pool: number; connections: number[] };
   machine: { cpus: string; memory: string; node: string; postgres: string; rabbitmq: string; kernel: string };
   seed: { signature: string; seconds: number; rows: Record<string, number>; at: string; reusedNow: boolean };
   measurements: Measurement[];
@@ -107,17 +107,18 @@ function targets(r: BenchResults): Target[] {
   const counts = Object.values(r.statements).map((s) => s.length);
   out.push({
     target: 'a constant number of SQL statements per list request, whatever the page holds',
-    measured: `${[...new Set(counts)].join(', ')} statements in every case here; test/e2e/list-statements.e2e-spec.ts asserts 4 for 2,160 filter combinations and pages of 0, 1 and 25`,
+    measured: `${[...new Set(counts)].join(', ')} statements in every case here; test/e2e/list-statements.e2e-spec.ts asserts 4 for 1,440 filter combinations (2 callers × 5 statuses × 4 assignee types × 4 inboxes × 3 teams × 3 label sets) and pages of 0, 1 and 25`,
     met: new Set(counts).size === 1,
     by: '–',
   });
-  const product = Object.entries(r.peaks).filter(([name]) => !name.startsWith('bench'));
-  const worst = product.reduce((a, b) => (b[1] > a[1] ? b : a), ['', 0] as [string, number]);
+  const apps = Object.entries(r.peaks).filter(([name]) => !name.startsWith('bench'));
+  const over = apps.filter(([, mb]) => mb >= 200);
+  const worst = apps.reduce((a, b) => (b[1] > a[1] ? b : a), ['', 0] as [string, number]);
   out.push({
-    target: 'each process under 200 MB RSS at peak',
-    measured: product.map(([name, mb]) => `${name} ${int(mb)} MB`).join(', '),
-    met: worst[1] < 200,
-    by: worst[1] < 200 ? `${int(200 - worst[1])} MB to spare (${worst[0]})` : `${worst[0]} over by ${int(worst[1] - 200)} MB`,
+    target: 'each process under 200 MB RSS at peak (VmHWM over the whole run)',
+    measured: apps.map(([name, mb]) => `${name} ${int(mb)} MB`).join(', '),
+    met: over.length === 0,
+    by: over.length === 0 ? `${int(200 - worst[1])} MB to spare (${worst[0]})` : over.map(([name, mb]) => `${name} over by ${int(mb - 200)} MB`).join(', '),
   });
   return out;
 }
@@ -142,7 +143,7 @@ function markdown(r: BenchResults): string {
         ? `Reused from an earlier run of the bench (seeded ${r.seed.at.slice(0, 16).replace('T', ' ')} in **${f(r.seed.seconds, 1)} s**).`
         : `Seeded in this run in **${f(r.seed.seconds, 1)} s** (migrated database, set-based SQL, progress line per 100,000 rows).`),
     `- Paths: ${Object.values(PATH_TITLES).join('; ')}. The real path is the built gateway and ${s.workers} worker${s.workers > 1 ? 's' : ''} (WORKER_PREFETCH=${s.prefetch}, DB_POOL_SIZE=${s.pool}) on a queue of their own; the in-process app (bench/in-process/main.ts) has the same pool size. Both run with LOG_LEVEL=warn (no per-request log lines) and the gateway's rate limits off${s.nodeOptions ? `; every app with node ${s.nodeOptions}` : '; node with its default flags'}.`,
-    `- Load: autocannon, ${s.connections.join(' and ')} connections (requests in flight), ${s.warmup} s of warm-up then ${s.duration} s measured per case; latency percentiles from every 2xx response's own time (fractions of a ms kept). The raw-SQL path replays, with a bare pg pool of ${s.pool} connections, the statements the domain service sends for one request (captured from it), in the same shape: authenticate, then the counts side by side with the page ids followed by the page's rendering.`,
+    `- Load: autocannon, ${s.connections.join(' and ')} connections (requests in flight), ${s.warmup} s of warm-up then ${s.repeat} × ${s.duration} s measured per case and path, the repeats interleaved across the paths (real, in-process, raw, real, ...) and their samples pooled; latency percentiles from every 2xx response's own time (fractions of a ms kept). The raw-SQL path replays, with a bare pg pool of ${s.pool} connections, the statements the domain service sends for one request (captured from it), in the same shape: authenticate, then the counts side by side with the page ids followed by the page's rendering.`,
     `- Cases: ${Object.entries(r.cases).map(([id, text]) => `\`${id}\`: ${text}`).join('; ')}.`,
     '',
     '## Targets',
@@ -242,7 +243,7 @@ function svg(r: BenchResults): string {
   const paths: PathName[] = ['real', 'inproc', 'raw'];
   const panelW = 300;
   const panelH = 260;
-  const top = 60;
+  const top = 80;
   const left = 20;
   const width = left + cases.length * panelW + 20;
   const height = top + panelH + 80;

@@ -4,8 +4,12 @@
  * to the one new conversation.
  */
 
-/** Integer unix seconds of a timestamp, 0 when unset (as Chatwoot renders them). */
-const epoch = (column: string) => `COALESCE(floor(extract(epoch FROM ${column}))::float8, 0)`;
+/**
+ * Integer unix seconds of a timestamp, 0 when unset (as Chatwoot renders them). Truncated to the second
+ * first, the epoch is a whole number that float8 holds exactly: the same value as
+ * floor(extract(epoch ...)), without extract's numeric arithmetic (a fifth of the page's cost).
+ */
+const epoch = (column: string) => `COALESCE(date_part('epoch', date_trunc('second', ${column})), 0)`;
 
 const MESSAGE_STATUSES = `(ARRAY['sent','delivered','read','failed'])`;
 
@@ -20,11 +24,19 @@ const messageJson = (m: string) => `CASE WHEN ${m}.id IS NULL THEN NULL ELSE jso
     'id', ${m}.id, 'content', ${m}.content, 'account_id', ${m}.account_id, 'inbox_id', ${m}.inbox_id,
     'conversation_id', c.display_id, 'message_type', ${m}.message_type, 'private', ${m}.private,
     'status', ${MESSAGE_STATUSES}[${m}.status + 1], 'content_type', ${m}.content_type,
-    'created_at', floor(extract(epoch FROM ${m}.created_at))::bigint, 'sender', ${senderJson(m)}) END`;
+    'created_at', date_part('epoch', date_trunc('second', ${m}.created_at))::bigint, 'sender', ${senderJson(m)}) END`;
 
-const latestMessage = (alias: string, condition: string) => `LEFT JOIN LATERAL (
-    SELECT m.* FROM messages m WHERE m.conversation_id = c.id${condition}
-     ORDER BY m.created_at DESC, m.id DESC LIMIT 1) ${alias} ON true`;
+/**
+ * The latest message, and the latest that is not an activity: the same message unless the latest is an
+ * activity, so the second lookup (and its JSON) runs only then.
+ */
+const LATEST_MESSAGES = `LEFT JOIN LATERAL (
+    SELECT m.message_type, ${messageJson('m')} AS json FROM messages m WHERE m.conversation_id = c.id
+     ORDER BY m.created_at DESC, m.id DESC LIMIT 1) lm ON true
+  LEFT JOIN LATERAL (
+    SELECT CASE WHEN lm.message_type IS NULL THEN NULL WHEN lm.message_type <> 2 THEN lm.json ELSE (
+      SELECT ${messageJson('m')} FROM messages m WHERE m.conversation_id = c.id AND m.message_type <> 2
+       ORDER BY m.created_at DESC, m.id DESC LIMIT 1) END AS json) lnm ON true`;
 
 /** Incoming messages since the agent last looked, counted up to Chatwoot's cap of 10. */
 const UNREAD_COUNT = `(SELECT count(*)::int FROM (
@@ -49,8 +61,8 @@ const SELECT_LIST = `
   au.role AS assignee_role,
   t.id AS team_id, t.name AS team_name, t.description AS team_description,
   t.allow_auto_assign AS team_allow_auto_assign, t.account_id AS team_account_id,
-  ${messageJson('lm')} AS latest_message,
-  ${messageJson('lnm')} AS last_non_activity_message,
+  lm.json AS latest_message,
+  lnm.json AS last_non_activity_message,
   ${UNREAD_COUNT} AS unread_count`;
 
 const JOINS = `
@@ -60,8 +72,7 @@ const JOINS = `
   LEFT JOIN users u ON u.id = c.assignee_id
   LEFT JOIN account_users au ON au.user_id = c.assignee_id AND au.account_id = c.account_id
   LEFT JOIN teams t ON t.id = c.team_id
-  ${latestMessage('lm', '')}
-  ${latestMessage('lnm', ' AND m.message_type <> 2')}`;
+  ${LATEST_MESSAGES}`;
 
 /** Renders the conversations whose internal ids `idsSubquery` yields, in `orderBy` order. */
 export function selectConversationsSql(idsSubquery: string, orderBy: string): string {

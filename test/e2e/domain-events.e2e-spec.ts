@@ -11,7 +11,7 @@ import { dropDatabase } from '../support/database.mjs';
 import { DedicatedQueue } from '../support/dedicated-queue.js';
 import { e2eEnvironment, TOKENS } from '../support/e2e-environment.js';
 import { createConversation } from '../support/http-client.js';
-import { sleep, waitFor } from '../support/processes.mjs';
+import { sleep } from '../support/processes.mjs';
 import { TcpProxy, viaProxy } from '../support/tcp-proxy.js';
 
 const rand = () => randomBytes(4).toString('hex');

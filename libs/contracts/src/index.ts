@@ -12,3 +12,4 @@ export * from './dto/create-conversation.body.js';
 export * from './messages/conversation-messages.js';
 export * from './envelope.js';
 export * from './domain-events.js';
+export * from './token-digest.js';

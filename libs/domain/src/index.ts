@@ -1,7 +1,6 @@
 // Decorator metadata must be available before any decorated class is evaluated.
 import 'reflect-metadata';
 export * from './errors.js';
-export * from './access/token-digest.js';
 export * from './access/caller.js';
 export * from './access/access.service.js';
 export * from './conversations/list/conversation-list.service.js';

@@ -1,7 +1,8 @@
 import type { HttpAdapterHost } from '@nestjs/core';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { requireAccessToken } from './access-token.js';
-import { clientKey, FixedWindowCounter, RATE_LIMIT_WINDOW_MS, RateLimiter, RateLimitHook, tokenKey } from './rate-limit.js';
+import { clientKey, FixedWindowCounter, RATE_LIMIT_WINDOW_MS, RateLimiter, RateLimitHook } from './rate-limit.js';
+import { tokenDigest as tokenKey } from '#app/contracts';
 
 const A = '203.0.113.1';
 const B = '203.0.113.2';

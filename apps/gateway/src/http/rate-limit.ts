@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 import { Inject, Injectable, type OnModuleInit, type Provider } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { GatewaySettings } from '#app/config';
+import { tokenDigest } from '#app/contracts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { accessTokenOf } from './access-token.js';
 import { httpErrorBody } from './http-error-body.js';
@@ -71,7 +71,7 @@ export class FixedWindowCounter {
 
 /**
  * Two limits on one request: one per client IP address (IPv6 grouped by /64, what one host usually
- * gets; IPv4-mapped addresses as IPv4) and one per access token, counted under the token's SHA-256 so
+ * gets; IPv4-mapped addresses as IPv4) and one per access token, counted under the token's SHA-256 (tokenDigest) so
  * the token itself is never kept. The counters live in one gateway process: with N gateways behind a
  * balancer a client gets up to N times the limit.
  */
@@ -91,7 +91,7 @@ export class RateLimiter {
       if (wait !== null) return seconds(wait);
     }
     if (token !== null && this.limits.tokenPerMinute > 0) {
-      const wait = this.counter.hit(`token:${tokenKey(token)}`, this.limits.tokenPerMinute);
+      const wait = this.counter.hit(`token:${tokenDigest(token)}`, this.limits.tokenPerMinute);
       if (wait !== null) return seconds(wait);
     }
     return null;
@@ -100,8 +100,6 @@ export class RateLimiter {
 
 const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
-/** The key a token is counted under: its SHA-256, hex. */
-export const tokenKey = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
 
 /** The key an address is counted under: IPv4 as it is, IPv4-mapped IPv6 as IPv4, other IPv6 by its /64. */
 export function clientKey(ip: string): string {

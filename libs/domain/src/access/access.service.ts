@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { ROLES } from '#app/contracts';
+import { ROLES, tokenDigest } from '#app/contracts';
 import { DataSource } from 'typeorm';
 import { ForbiddenError, InvalidTokenError, NotFoundError } from '../errors.js';
 import type { Caller } from './caller.js';
-import { tokenDigest } from './token-digest.js';
 
 interface TokenRow {
   user_id: number | null;

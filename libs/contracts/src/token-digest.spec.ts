@@ -1,4 +1,4 @@
-import { tokenDigest } from '#app/domain';
+import { tokenDigest } from './token-digest.js';
 
 describe('tokenDigest', () => {
   it('is the SHA-256 of the token, lower-case hex', () => {

@@ -70,12 +70,19 @@ export class WorkerSettings extends BrokerSettings {
   @IsIntegerBetween(10, 60_000)
   OUTBOX_POLL_MS = 250;
 
-  /** An event whose database is unreachable is retried this many times (delays doubling) before it is dead-lettered. */
-  @IsIntegerBetween(0, 20)
-  EVENT_RETRY_LIMIT = 5;
-
+  /**
+   * An event whose database is unavailable waits this long before its first retry; the delay doubles
+   * up to EVENT_RETRY_MAX_DELAY_MS, and it is retried for as long as the outage lasts (never dead-lettered).
+   */
   @IsIntegerBetween(1, 600_000)
   EVENT_RETRY_DELAY_MS = 1_000;
+
+  @IsIntegerBetween(1, 3_600_000)
+  EVENT_RETRY_MAX_DELAY_MS = 30_000;
+
+  /** Longest one SQL statement of the worker may run; one that takes longer is an overload, retried like an outage. */
+  @IsIntegerBetween(100, 600_000)
+  DB_STATEMENT_TIMEOUT_MS = 15_000;
 
   /** Postgres connections of one worker; enough for the prefetch window's concurrent queries. */
   @IsIntegerBetween(1, 200)

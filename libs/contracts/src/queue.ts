@@ -4,7 +4,9 @@
  * differ, so every side builds its options here and nowhere else.
  *
  *   <queue>        work queue: RPC requests and create events
- *   <queue>.dlx    direct exchange the work queue dead-letters into (expired or rejected messages)
+ *   <queue>.dlx    the exchange the work queue's arguments name for dead letters. Nothing is bound to it:
+ *                  what RabbitMQ itself dead-letters (an RPC request that expired unanswered) is
+ *                  discarded, never kept with its token (the worker dead-letters explicitly instead)
  *   <queue>.dlq    where messages that can never succeed end up, with an x-error-reason header
  *   <queue>.retry  holds an event whose database was unreachable for a while (per-message TTL), then
  *                  dead-letters it back into the work queue
@@ -55,5 +57,11 @@ export function queueDefinition(queue: string, type: QueueType = 'classic'): Que
 export const ERROR_REASON_HEADER = 'x-error-reason';
 /** AMQP header counting how often an event was put back because the database was unreachable. */
 export const RETRY_COUNT_HEADER = 'x-retry-count';
+/**
+ * AMQP header of an RPC request: when its caller stops waiting (unix milliseconds, as a number or as
+ * decimal text). A worker that takes
+ * the request later discards it unexecuted, as RabbitMQ discards one that expires in the queue.
+ */
+export const RPC_DEADLINE_HEADER = 'x-reply-deadline';
 /** AMQP header that carries the caller's request id from the gateway to the worker's logs. */
 export const REQUEST_ID_HEADER = 'x-request-id';

@@ -77,7 +77,14 @@ describe('errorReplyFor', () => {
       ['57P03', 'cannot_connect_now'],
       ['08006', 'connection_failure'],
       ['08001', 'sqlclient_unable_to_establish_sqlconnection'],
+      ['57P04', 'database_dropped'],
       ['53300', 'too_many_connections'],
+      ['57014', 'query_canceled: a statement timeout under overload'],
+      ['55P03', 'lock_not_available'],
+      ['40001', 'serialization_failure'],
+      ['40P01', 'deadlock_detected'],
+      ['25P03', 'idle_in_transaction_session_timeout'],
+      ['3D000', 'invalid_catalog_name: the database is not created yet'],
     ])('SQLSTATE %s (%s)', (code) => {
       expect(errorReplyFor(pgError(code))).toStrictEqual(UNAVAILABLE);
     });
@@ -86,7 +93,11 @@ describe('errorReplyFor', () => {
       expect(errorReplyFor(new Error('query failed', { cause: pgError('ECONNREFUSED') }))).toStrictEqual(UNAVAILABLE);
     });
 
-    it.each([['Connection terminated unexpectedly'], ['timeout exceeded when trying to connect']])('node-postgres message %j', (message) => {
+    it.each([
+      ['Connection terminated unexpectedly'],
+      ['timeout exceeded when trying to connect'],
+      ['Cannot execute operation on "default" connection because connection is not yet established.'],
+    ])('node-postgres message %j', (message) => {
       expect(errorReplyFor(new Error(message))).toStrictEqual(UNAVAILABLE);
     });
   });
@@ -107,7 +118,6 @@ describe('errorReplyFor', () => {
       ['a unique violation', pgError('23505', 'duplicate key value violates unique constraint "UQ_x"')],
       ['a syntax error', pgError('42601', 'syntax error at or near "SELEC"')],
       ['an undefined column', pgError('42703', 'column "undefined" does not exist')],
-      ['a serialization failure', pgError('40001')],
       ['a string', 'boom'],
       ['null', null],
       ['undefined', undefined],

@@ -48,9 +48,14 @@ export class UnavailableError extends DomainError {
   readonly reply = ErrorReplies.unavailable('The database is unavailable; try again shortly.');
 }
 
-/** Node and Postgres signs that the database could not be reached (not that the query was wrong). */
-const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE', 'EAI_AGAIN']);
-const TRANSIENT_SQLSTATE = /^(08|53|57P0[1-3])/; // connection exceptions, insufficient resources, shutdown
+/**
+ * Node and Postgres signs that the database is unavailable for now (not that the query was wrong): it
+ * could not be reached, is shutting down or failing over, is overloaded (out of connections, a statement
+ * timed out, a lock wait gave up), or picked this transaction to abort (a deadlock or serialization
+ * failure). The same work succeeds later.
+ */
+const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EPIPE', 'EAI_AGAIN']);
+const TRANSIENT_SQLSTATE = /^(08|53)|^(57P0[1-4]|57014|55P03|40001|40P01|25P03|3D000)$/;
 
 export function isTransientDatabaseError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
@@ -58,7 +63,7 @@ export function isTransientDatabaseError(error: unknown): boolean {
   if (typeof code === 'string' && (TRANSIENT_CODES.has(code) || TRANSIENT_SQLSTATE.test(code))) return true;
   const cause = (error as { cause?: unknown }).cause;
   if (cause && cause !== error && isTransientDatabaseError(cause)) return true;
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is not established/i.test(
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is not established|connection is not yet established/i.test(
     error.message,
   );
 }

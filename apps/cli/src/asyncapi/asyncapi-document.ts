@@ -1,4 +1,4 @@
-import { ACCOUNT_ID_HEADER, DomainEvents, Patterns, queueDefinition, ReplySchemas } from '#app/contracts';
+import { ACCOUNT_ID_HEADER, DomainEvents, Patterns, queueDefinition, ReplySchemas, RPC_DEADLINE_HEADER } from '#app/contracts';
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage.js';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
 
@@ -31,6 +31,15 @@ const rpcMessage = (name: string, pattern: string, dataSchema: string, summary: 
   summary,
   contentType: 'application/json',
   correlationId: { location: '$message.header#/correlation_id' },
+  headers: {
+    type: 'object',
+    properties: {
+      [RPC_DEADLINE_HEADER]: {
+        type: ['integer', 'string'],
+        description: 'When the caller stops waiting (unix milliseconds, a number or decimal text): a worker that takes the request later discards it unexecuted. Set the AMQP expiration too, so that one expiring in the queue is dropped.',
+      },
+    },
+  },
   payload: envelope(pattern, dataSchema, true),
   bindings: { amqp: { bindingVersion: '0.3.0' } },
 });
@@ -97,7 +106,7 @@ export function asyncApiDocument(queueName = 'conversations', eventsExchange = '
       deadLetters: {
         address: queue.deadLetterQueue,
         title: 'Dead letters',
-        description: `Messages that can never succeed: not JSON, no or unknown pattern, an event that fails validation, authentication or a rule, or one whose database stayed unreachable through its retries. Each is there once, with its original body and properties and the header x-error-reason. Also what expires in the work queue (an RPC request nobody waits for any more), routed by the dead-letter exchange ${queue.deadLetterExchange}.`,
+        description: `Messages that can never succeed: not JSON, no or unknown pattern, an event that fails validation, authentication or a rule. Each is there once, with its original body and properties (less user_id and the TTL) and the header x-error-reason. A valid event whose database is unavailable is never here: it waits in ${queue.retryQueue} for as long as the outage lasts. Nor is an RPC request nobody waits for any more: one that expires in the work queue is dropped (nothing is bound to its dead-letter exchange ${queue.deadLetterExchange}), and a worker discards one it takes after the deadline in its x-reply-deadline header.`,
         messages: { deadLetter: ref('messages', 'DeadLetter') },
         bindings: { amqp: { is: 'queue', queue: { name: queue.deadLetterQueue, durable: true, exclusive: false, autoDelete: false, vhost: '/' }, bindingVersion: '0.3.0' } },
       },

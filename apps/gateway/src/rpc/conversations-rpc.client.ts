@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ClientProxy, RmqRecord } from '@nestjs/microservices';
-import { ErrorReplies, isErrorReply, REQUEST_ID_HEADER, type ErrorReply, type Pattern } from '#app/contracts';
+import { ErrorReplies, isErrorReply, REQUEST_ID_HEADER, RPC_DEADLINE_HEADER, type ErrorReply, type Pattern } from '#app/contracts';
 import type { BrokerConnection } from '#app/runtime';
 import { filter, firstValueFrom, Subject, takeUntil, timeout, TimeoutError } from 'rxjs';
 import { ErrorReplyException } from '../http/error-reply.exception.js';
@@ -70,8 +70,12 @@ export class ConversationsRpc implements BrokerConnection, OnApplicationBootstra
       done('unavailable');
       throw this.failure(pattern, unavailable());
     }
-    // Expires when the gateway stops waiting: a worker never runs a request nobody awaits any more.
-    const record = new RmqRecord(data, { expiration: String(this.timeoutMs), headers: { [REQUEST_ID_HEADER]: requestId } });
+    // Expires when the gateway stops waiting, in the queue (expiration) and in a worker's hands (the deadline
+    // header): a worker never runs a request nobody awaits any more.
+    const record = new RmqRecord(data, {
+      expiration: String(this.timeoutMs),
+      headers: { [REQUEST_ID_HEADER]: requestId, [RPC_DEADLINE_HEADER]: String(Date.now() + this.timeoutMs) },
+    });
     try {
       const reply = await firstValueFrom(
         this.client.send<T>(pattern, record).pipe(timeout(this.timeoutMs), takeUntil(this.disconnected$.pipe(filter(() => true)))),

@@ -1,13 +1,14 @@
 import { Logger } from '@nestjs/common';
-import { RmqContext, ServerRMQ, type RmqOptions } from '@nestjs/microservices';
-import { ErrorReplies, parseRequestEnvelope, type QueueDefinition } from '#app/contracts';
+import { RmqContext, ServerRMQ, type OutgoingResponse, type RmqOptions } from '@nestjs/microservices';
+import { ErrorReplies, type QueueDefinition } from '#app/contracts';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BrokerConnection } from '#app/runtime';
 import type { WorkerMetrics } from '../observability/worker-metrics.js';
-import { deadLetter, isRpcRequest } from './dead-letter.js';
+import { deadLetter, putBack } from './dead-letter.js';
+import { envelopeOf, isPastDeadline, isRpcRequest } from './delivery.js';
 
 /** How long a closing worker waits for the messages it holds (SIGTERM must exit within 10 s). */
 const DRAIN_TIMEOUT_MS = 7_000;
@@ -20,6 +21,8 @@ const DRAIN_TIMEOUT_MS = 7_000;
  *   instead of Nest's bare nack;
  * - RPC means `reply_to`, `correlation_id` and an envelope `id` together (SPEC 5); a message with
  *   an `id` but nowhere to reply is handled as the event it is;
+ * - an RPC request taken after its caller stopped waiting is discarded unexecuted (SPEC 5);
+ * - a reply that cannot be published (the connection is closing) is logged, never an unhandled rejection;
  * - closing first cancels the consumer, then waits for the messages in hand to be settled.
  */
 export class ConversationsServer extends ServerRMQ implements BrokerConnection {
@@ -55,7 +58,8 @@ export class ConversationsServer extends ServerRMQ implements BrokerConnection {
     const { deadLetterExchange, deadLetterQueue, deadLetterQueueOptions, retryQueue, retryQueueOptions } = this.definition;
     await channel.assertExchange(deadLetterExchange, 'direct', { durable: true });
     await channel.assertQueue(deadLetterQueue, deadLetterQueueOptions);
-    await channel.bindQueue(deadLetterQueue, deadLetterExchange, deadLetterQueue);
+    // Earlier versions bound the DLQ here, which kept expired RPC requests (and their tokens) in it.
+    await channel.unbindQueue(deadLetterQueue, deadLetterExchange, deadLetterQueue);
     await channel.assertQueue(retryQueue, retryQueueOptions);
     return super.setupChannel(channel, callback);
   }
@@ -77,14 +81,31 @@ export class ConversationsServer extends ServerRMQ implements BrokerConnection {
     this.inFlight.add(work);
     try {
       await work;
+    } catch (error) {
+      // Nest does not await this handler: whatever escapes would be an unhandled rejection, and end the
+      // process. The message, unsettled, is redelivered when this channel goes.
+      this.log.error(`a message was left unsettled: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     } finally {
       this.inFlight.delete(work);
     }
   }
 
+  /** Nest's own, except that a reply that cannot be published (the connection is closing) is logged, not an unhandled rejection. */
+  override sendMessage<T = any>(message: T, replyTo: any, correlationId: string, _context?: RmqContext): void {
+    const { options, ...outgoing } = this.serializer.serialize(message as OutgoingResponse) as { options?: object };
+    const published: Promise<unknown> = this.channel.sendToQueue(replyTo, Buffer.from(JSON.stringify(outgoing)), { correlationId, ...options });
+    // A reply lost here is a 504 for its caller; a create behind it is committed and de-duplicated if retried.
+    published.catch((error: unknown) => this.log.warn(`a reply was not published: ${error instanceof Error ? error.message : String(error)}`));
+  }
+
   private async dispatch(message: ConsumeMessage, channel: ConfirmChannel): Promise<void> {
-    const envelope = parseRequestEnvelope(message.content);
-    const rpc = isRpcRequest(message, envelope.id);
+    const envelope = envelopeOf(message);
+    const rpc = isRpcRequest(message);
+    if (rpc && isPastDeadline(message)) {
+      channel.ack(message); // nobody waits for the answer, and a create must not run after its caller's 504
+      this.metrics?.handled.inc({ pattern: envelope.ok ? envelope.pattern : 'none', outcome: 'expired' });
+      return;
+    }
     const handler = envelope.ok ? this.getHandlerByPattern(envelope.pattern) : null;
     if (!envelope.ok || !handler) {
       const reason = envelope.ok ? `unknown pattern "${envelope.pattern.slice(0, 100)}"` : envelope.reason;
@@ -113,7 +134,12 @@ export class ConversationsServer extends ServerRMQ implements BrokerConnection {
       return;
     }
     this.log.warn(`dead-lettering a message: ${reason}`);
-    await deadLetter(channel, message, this.definition.deadLetterQueue, reason);
+    try {
+      await deadLetter(channel, message, this.definition.deadLetterQueue, reason);
+    } catch (error) {
+      this.log.warn(`could not dead-letter a message (it goes back to the queue): ${(error as Error).message}`);
+      return putBack(channel, message);
+    }
     this.metrics?.deadLettered.inc({ reason: kind });
     this.metrics?.handled.inc({ pattern: 'none', outcome: 'dead_lettered' });
   }

@@ -1,18 +1,24 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RmqContext, RpcException } from '@nestjs/microservices';
-import { parseRequestEnvelope, RETRY_COUNT_HEADER, type QueueDefinition } from '#app/contracts';
+import { RETRY_COUNT_HEADER, type QueueDefinition } from '#app/contracts';
 import { errorReplyFor } from '#app/domain';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { WorkerMetrics, type MessageOutcome } from '../observability/worker-metrics.js';
-import { deadLetter, isRpcRequest, moveMessage } from './dead-letter.js';
+import { deadLetter, moveMessage, putBack } from './dead-letter.js';
+import { isRpcRequest, retryCountOf } from './delivery.js';
 
 export const QUEUE_DEFINITION = Symbol('QUEUE_DEFINITION');
 export const RETRY_POLICY = Symbol('RETRY_POLICY');
 
-/** Retries of an event whose database was unreachable, before it is dead-lettered; delays double. */
+/** Delays before an event whose database was unavailable is tried again: doubling, up to a ceiling. */
 export interface RetryPolicy {
-  limit: number;
   firstDelayMs: number;
+  maxDelayMs: number;
+}
+
+/** The delay before retry number `retries + 1`. */
+export function retryDelayMs(policy: RetryPolicy, retries: number): number {
+  return Math.min(policy.maxDelayMs, policy.firstDelayMs * 2 ** Math.min(retries, 30));
 }
 
 /**
@@ -21,8 +27,11 @@ export interface RetryPolicy {
  * - success: ack, after the work (and its transaction) is done;
  * - an RPC request that failed: an error reply, and ack; it is answered, not retried;
  * - an event that failed for good (invalid, unauthorised, a rule): dead-letter with the reason;
- * - an event that failed because the database was unreachable: parked in the retry queue with a
- *   doubling delay (1, 2, 4, 8, 16 s by default), then dead-lettered if it still fails.
+ * - an event that failed because the database was unavailable (down, overloaded, failing over):
+ *   parked in the retry queue with a doubling delay (1, 2, 4 ... 30 s by default) for as long as the
+ *   outage lasts. It is valid, so it is never dead-lettered (SPEC 5);
+ * - a move the broker refused, or a channel that closed meanwhile: the message goes back to the queue
+ *   and is redelivered, which is safe because every create is de-duplicated.
  */
 @Injectable()
 export class MessageSettlement {
@@ -62,26 +71,31 @@ export class MessageSettlement {
   ): Promise<undefined> {
     const reply = errorReplyFor(error);
     if (reply.status >= 500) this.log.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    const rpc = isRpcRequest(message, envelopeId(message));
-    if (rpc) {
+    if (isRpcRequest(message)) {
       this.ack(channel, message);
       settled('error_reply');
       throw new RpcException(reply);
     }
-    const retries = Number(message.properties.headers?.[RETRY_COUNT_HEADER] ?? 0) || 0;
-    if (reply.status === 503 && retries < this.retry.limit) {
-      await moveMessage(channel, message, this.queue.retryQueue, { [RETRY_COUNT_HEADER]: retries + 1 }, this.retry.firstDelayMs * 2 ** retries);
-      this.log.warn(`database unreachable; event parked for retry ${retries + 1} of ${this.retry.limit}`);
-      settled('retried');
-      return undefined;
+    try {
+      if (reply.status === 503) {
+        const retries = retryCountOf(message);
+        const delayMs = retryDelayMs(this.retry, retries);
+        await moveMessage(channel, message, this.queue.retryQueue, { [RETRY_COUNT_HEADER]: retries + 1 }, delayMs);
+        this.log.warn(`database unavailable; event parked for retry ${retries + 1} in ${delayMs} ms`);
+        settled('retried');
+        return undefined;
+      }
+      const detail = reply.errors?.map((e) => `${e.field}: ${e.message}`).join('; ');
+      const reason = `${reply.status} ${reply.error}${detail ? ` (${detail})` : ''}`;
+      await deadLetter(channel, message, this.queue.deadLetterQueue, reason);
+      this.log.warn(`event dead-lettered: ${reason}`);
+      this.metrics.deadLettered.inc({ reason: String(reply.status) });
+      settled('dead_lettered');
+    } catch (moveError) {
+      this.log.warn(`could not move an event (it goes back to the queue): ${(moveError as Error).message}`);
+      await putBack(channel, message);
+      settled('requeued');
     }
-    const detail = reply.errors?.map((e) => `${e.field}: ${e.message}`).join('; ');
-    const after = reply.status === 503 ? ` after ${retries} retries` : '';
-    const reason = `${reply.status} ${reply.error}${detail ? ` (${detail})` : ''}${after}`;
-    await deadLetter(channel, message, this.queue.deadLetterQueue, reason);
-    this.log.warn(`event dead-lettered: ${reason}`);
-    this.metrics.deadLettered.inc({ reason: String(reply.status) });
-    settled('dead_lettered');
     return undefined;
   }
 
@@ -93,12 +107,4 @@ export class MessageSettlement {
       this.log.warn(`could not ack (the message will be redelivered): ${(error as Error).message}`);
     }
   }
-}
-
-/**
- * The envelope id by the rule ConversationsServer dispatched on (a string or a number), so that a
- * message handled as an event (say `"id": true`) is settled as one: dead-lettered, not acked unanswered.
- */
-function envelopeId(message: ConsumeMessage): string | undefined {
-  return parseRequestEnvelope(message.content).id;
 }

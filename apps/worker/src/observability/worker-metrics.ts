@@ -3,7 +3,7 @@ import { METRICS_REGISTRY } from '#app/runtime';
 import { Counter, Histogram, type Registry } from 'prom-client';
 
 /** What became of a message (see MessageSettlement). */
-export type MessageOutcome = 'acked' | 'error_reply' | 'dead_lettered' | 'retried';
+export type MessageOutcome = 'acked' | 'error_reply' | 'dead_lettered' | 'retried' | 'requeued' | 'expired';
 
 /** The worker's instruments (served at /metrics on the health port). */
 @Injectable()
@@ -12,6 +12,7 @@ export class WorkerMetrics {
   readonly handlerDuration: Histogram<'pattern'>;
   readonly deadLettered: Counter<'reason'>;
   readonly eventsPublished: Counter;
+  readonly eventsRefused: Counter;
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
     this.handled = new Counter({
@@ -36,6 +37,11 @@ export class WorkerMetrics {
     this.eventsPublished = new Counter({
       name: 'domain_events_published_total',
       help: 'Outbox events published to EVENTS_EXCHANGE and confirmed by the broker',
+      registers: [registry],
+    });
+    this.eventsRefused = new Counter({
+      name: 'domain_events_refused_total',
+      help: 'Outbox event publications the broker refused or did not confirm in time (each is retried later, with a growing delay)',
       registers: [registry],
     });
   }

@@ -14,6 +14,7 @@ import { ConversationCreateService, ConversationListService, InvalidRequestError
 import type { ClassConstructor } from 'class-transformer';
 import type { ConsumeMessage } from 'amqplib';
 import { OutboxRelay } from './events/outbox-relay.js';
+import { deduplicationKey } from './messaging/deduplication-key.js';
 import { MessageSettlement } from './messaging/message-settlement.js';
 
 /** Messages in, domain calls out. Every message is validated again: not all of them come from the gateway. */
@@ -42,14 +43,12 @@ export class ConversationsController {
     });
   }
 
-  /** RPC or event. A repeat is recognised by data.idempotency_key, else by the AMQP message_id. */
+  /** RPC or event; a repeat creates nothing twice (see deduplicationKey). */
   @MessagePattern(Patterns.create)
   create(@Payload() data: unknown, @Ctx() context: RmqContext): Promise<ConversationJson | undefined> {
     return this.settlement.settle(context, async () => {
       const message = validated(CreateConversationMessage, data);
-      const messageId = (context.getMessage() as ConsumeMessage).properties.messageId as unknown;
-      const idempotencyKey =
-        message.idempotency_key ?? (typeof messageId === 'string' && messageId !== '' ? `amqp-message-id:${messageId}` : undefined);
+      const idempotencyKey = deduplicationKey(context.getMessage() as ConsumeMessage, message);
       const created = await this.creates.create({ token: message.api_access_token, accountId: message.account_id, body: message.body, idempotencyKey });
       this.relay.nudge(); // its conversation.created event is committed: publish it now
       return created;

@@ -85,6 +85,8 @@ const INSERT_MESSAGE_SQL = `INSERT INTO messages (account_id, inbox_id, conversa
 
 const SET_KEY_CONVERSATION_SQL = 'UPDATE idempotency_keys SET conversation_id = $3 WHERE account_id = $1 AND key = $2';
 
+const PURGE_EXPIRED_KEYS_SQL = `DELETE FROM idempotency_keys WHERE created_at <= now() - ${KEY_LIFETIME}`;
+
 /** Creating a conversation (SPEC 4.2): lookups, rules, idempotency, one transaction with its event. */
 @Injectable()
 export class ConversationCreateService {
@@ -131,6 +133,11 @@ export class ConversationCreateService {
     });
     if ('replayOf' in outcome) return this.replay(outcome.replayOf, digest);
     return outcome.conversation;
+  }
+
+  /** Forgets keys past their lifetime (every create has one: its caller's, or its delivery's). */
+  async purgeExpiredKeys(): Promise<void> {
+    await this.dataSource.query(PURGE_EXPIRED_KEYS_SQL);
   }
 
   /** The conversation a key already made, if the request is the same one. */

@@ -33,7 +33,7 @@ import {
   type ConversationListReply,
   type ErrorReply,
 } from '#app/contracts';
-import { ConversationCreateService, ConversationListService, DomainModule, errorReplyFor } from '#app/domain';
+import { ConversationCreateService, ConversationListService, DatabaseConnection, DomainModule, errorReplyFor } from '#app/domain';
 import type { ClassConstructor } from 'class-transformer';
 import type { FastifyReply } from 'fastify';
 import qs from 'qs';
@@ -104,5 +104,6 @@ const adapter = new FastifyAdapter({
 const app = await NestFactory.create<NestFastifyApplication>(InProcessModule, adapter, { logger: ['error', 'warn'] });
 // Exit 0 after closing (not by the signal), so a --cpu-prof profile is written.
 for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void app.close().then(() => process.exit(0)));
+await app.get(DatabaseConnection).connect();
 await app.listen(Number(env.PORT ?? 3100), '127.0.0.1');
 console.log(`in-process app listening on http://127.0.0.1:${env.PORT ?? 3100}`);

@@ -6,9 +6,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, GatewaySettings, loadConfig, WorkerSettings } from '#app/config';
-import { FixtureError } from '#app/domain';
+import { FixtureError, isTransientDatabaseError } from '#app/domain';
 import { migrate } from './database.js';
 import { projectRoot } from './project-root.js';
 import { seedFile } from './seed.js';
@@ -20,7 +21,7 @@ const DEMO_FIXTURE = path.join(projectRoot(), 'fixtures', 'demo.json');
 async function main(): Promise<void> {
   const worker = loadConfig(WorkerSettings);
   const gateway = loadConfig(GatewaySettings);
-  const applied = await migrate(worker.DATABASE_URL);
+  const applied = await migrateWhenReachable(worker.DATABASE_URL);
   console.log(applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date');
   if (process.argv.includes('--demo')) await loadDemo(worker.DATABASE_URL);
 
@@ -48,6 +49,19 @@ async function main(): Promise<void> {
   console.log(`starting gateway (port ${gateway.PORT}) and worker on queue "${worker.RMQ_QUEUE}"`);
   const codes = await Promise.all(exits);
   process.exit(stopping && codes.every((code) => code === 0) ? 0 : 1);
+}
+
+/** SPEC 2: Postgres being down is no reason to give up; the apps wait for it too. */
+async function migrateWhenReachable(databaseUrl: string): Promise<string[]> {
+  for (;;) {
+    try {
+      return await migrate(databaseUrl);
+    } catch (error) {
+      if (!isTransientDatabaseError(error)) throw error;
+      console.warn(`Postgres is not reachable yet (${(error as Error).message}); retrying in 2 s`);
+      await sleep(2_000);
+    }
+  }
 }
 
 async function loadDemo(databaseUrl: string): Promise<void> {

@@ -6,6 +6,7 @@ import { DomainModule } from '#app/domain';
 import { BROKER_CONNECTION, BrokerHealthIndicator, HealthController, loggerModule, MetricsModule, READINESS_CHECKS, type BrokerConnection } from '#app/runtime';
 import { OutboxRelay, RELAY_SETTINGS, type RelaySettings } from './events/outbox-relay.js';
 import { WorkerMetrics } from './observability/worker-metrics.js';
+import { Housekeeping } from './housekeeping.js';
 import { ConversationsController } from './conversations.controller.js';
 import { MessageSettlement, QUEUE_DEFINITION, RETRY_POLICY, type RetryPolicy } from './messaging/message-settlement.js';
 
@@ -15,7 +16,12 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [
-        DomainModule.forRoot({ url: settings.DATABASE_URL, poolSize: settings.DB_POOL_SIZE, applicationName: 'conversations-worker' }),
+        DomainModule.forRoot({
+          url: settings.DATABASE_URL,
+          poolSize: settings.DB_POOL_SIZE,
+          applicationName: 'conversations-worker',
+          statementTimeoutMs: settings.DB_STATEMENT_TIMEOUT_MS,
+        }),
         loggerModule('worker'),
         MetricsModule.forRoot('worker'),
         TerminusModule.forRoot({ logger: false }),
@@ -35,6 +41,7 @@ export class WorkerModule {
           ],
         },
         OutboxRelay,
+        Housekeeping,
         {
           provide: RELAY_SETTINGS,
           useValue: {
@@ -44,7 +51,7 @@ export class WorkerModule {
           } satisfies RelaySettings,
         },
         { provide: QUEUE_DEFINITION, useValue: queue },
-        { provide: RETRY_POLICY, useValue: { limit: settings.EVENT_RETRY_LIMIT, firstDelayMs: settings.EVENT_RETRY_DELAY_MS } satisfies RetryPolicy },
+        { provide: RETRY_POLICY, useValue: { firstDelayMs: settings.EVENT_RETRY_DELAY_MS, maxDelayMs: settings.EVENT_RETRY_MAX_DELAY_MS } satisfies RetryPolicy },
       ],
     };
   }

@@ -10,6 +10,7 @@ export * from './conversations/create/request-digest.js';
 export * from './conversations/sql/list-query.js';
 export * from './conversations/render/conversation.renderer.js';
 export * from './domain.module.js';
+export * from './database-connection.js';
 export * from './fixtures/fixture.types.js';
 export * from './fixtures/fixture-loader.js';
 export * from './events/outbox.service.js';

@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { ACCOUNT_ID_HEADER } from '#app/contracts';
-import { OutboxService, type PendingEvent } from '#app/domain';
+import { OutboxService, type PendingEvent, type RelayRun } from '#app/domain';
 import amqp, { type AmqpConnectionManager, type ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel } from 'amqplib';
 import { WorkerMetrics } from '../observability/worker-metrics.js';
@@ -15,22 +15,21 @@ export interface RelaySettings {
 
 const BATCH = 100;
 const PUBLISH_TIMEOUT_MS = 5_000;
-const PURGE_EVERY_MS = 60 * 60_000;
-const KEEP_PUBLISHED_SECONDS = 24 * 3600;
 
 /**
  * Publishes the outbox (SPEC 5.1) to the EVENTS_EXCHANGE topic exchange with publisher confirms,
  * on a connection of its own. Runs at once after this worker commits a create (`nudge`) and every
  * OUTBOX_POLL_MS for events other workers committed; while the broker is away events wait in the
- * outbox and go out when it is back.
+ * outbox and go out when it is back. Each event is confirmed or refused on its own: a refused one
+ * waits longer each time (OutboxService), the others go out.
+ * Started by the app once its database is connected (`start`), before it takes messages.
  */
 @Injectable()
-export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxRelay implements OnApplicationShutdown {
   private readonly log = new Logger(OutboxRelay.name);
-  private connection!: AmqpConnectionManager;
-  private channel!: ChannelWrapper;
+  private connection: AmqpConnectionManager | null = null;
+  private channel: ChannelWrapper | null = null;
   private timer: NodeJS.Timeout | null = null;
-  private purgeTimer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private again = false;
 
@@ -40,7 +39,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly metrics: WorkerMetrics,
   ) {}
 
-  onApplicationBootstrap(): void {
+  start(): void {
     const { amqpUrl, exchange, pollMs } = this.settings;
     this.connection = amqp.connect([amqpUrl], { connectionOptions: { noDelay: true }, heartbeatIntervalInSeconds: 5, reconnectTimeInSeconds: 1 });
     this.connection.on('disconnect', ({ err }) => this.log.warn(`events connection lost: ${err?.message ?? 'closed'}`));
@@ -54,12 +53,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.channel.on('error', (error: Error) => this.log.warn(`events channel: ${error.message}`));
     this.channel.on('connect', () => this.nudge());
     this.timer = setInterval(() => this.nudge(), pollMs);
-    this.purgeTimer = setInterval(() => void this.outbox.purgePublished(KEEP_PUBLISHED_SECONDS).catch(() => undefined), PURGE_EVERY_MS);
   }
 
   async onApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    if (this.purgeTimer) clearInterval(this.purgeTimer);
     await this.running;
     await this.channel?.close();
     await this.connection?.close();
@@ -67,6 +64,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** Publish what is pending now (one run at a time; a nudge during a run makes it go round again). */
   nudge(): void {
+    if (!this.connection) return; // not started yet: start() publishes what is pending
     if (this.running) {
       this.again = true;
       return;
@@ -75,23 +73,29 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private async drain(): Promise<void> {
-    if (!this.connection.isConnected()) return; // nothing can be confirmed now; the channel's connect event nudges
+    if (!this.connection?.isConnected()) return; // nothing can be confirmed now; the channel's connect event nudges
     try {
-      let published: number;
+      let run: RelayRun;
       do {
         this.again = false;
-        published = await this.outbox.relayPending(BATCH, (events) => this.publish(events));
-        if (published) this.metrics.eventsPublished.inc(published);
-      } while (published === BATCH || this.again);
+        run = await this.outbox.relayPending(BATCH, (events) => this.publish(events));
+        if (run.published) this.metrics.eventsPublished.inc(run.published);
+        if (run.refused) {
+          this.metrics.eventsRefused.inc(run.refused);
+          this.log.warn(`${run.refused} event(s) refused or not confirmed by the broker; they are retried later`);
+        }
+      } while (run.claimed === BATCH || this.again);
     } catch (error) {
       this.log.warn(`events not published yet (they stay in the outbox): ${(error as Error).message}`);
     }
   }
 
-  private async publish(events: PendingEvent[]): Promise<void> {
-    await Promise.all(
+  /** Publishes each event with a confirm; resolves with which ones the broker confirmed. */
+  private async publish(events: PendingEvent[]): Promise<boolean[]> {
+    const channel = this.channel!;
+    const outcomes = await Promise.allSettled(
       events.map((event) =>
-        this.channel.publish(this.settings.exchange, event.routingKey, Buffer.from(JSON.stringify(event.payload)), {
+        channel.publish(this.settings.exchange, event.routingKey, Buffer.from(JSON.stringify(event.payload)), {
           persistent: true,
           contentType: 'application/json',
           messageId: event.eventId,
@@ -101,5 +105,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         }),
       ),
     );
+    return outcomes.map((outcome) => outcome.status === 'fulfilled');
   }
 }

@@ -28,4 +28,12 @@ export class OutboxEvent {
 
   @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
   publishedAt: Date | null;
+
+  /** Publications the broker refused so far. */
+  @Column({ type: 'integer', default: 0 })
+  attempts: number;
+
+  /** After a refusal, the relay leaves the event alone until then. */
+  @Column({ name: 'next_attempt_at', type: 'timestamptz', nullable: true })
+  nextAttemptAt: Date | null;
 }

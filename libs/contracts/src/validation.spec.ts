@@ -143,6 +143,6 @@ describe('validatePayload: prototype pollution', () => {
     expect(validatePayload(ListConversationsQuery, JSON.parse('{"__proto__": {"status": "bogus", "page": 0}}'))).toMatchObject({ ok: false });
     // An inherited property (not JSON: an object literal's prototype) is no parameter either.
     const inherited = validatePayload(ListConversationsQuery, { __proto__: { status: 'bogus' } } as object);
-    expect(inherited.ok && inherited.value.status).toBe('open');
+    expect(inherited.ok && inherited.value.status).toBeUndefined();
   });
 });

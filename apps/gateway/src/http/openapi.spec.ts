@@ -10,7 +10,7 @@ import {
   ListConversationsQuery,
   MAX_IDEMPOTENCY_KEY_LENGTH,
   ReplySchemas,
-  SORT_ORDERS,
+  SORT_ORDER_NAMES,
   STATUS_FILTERS,
 } from '#app/contracts';
 import { ConversationsController } from '../conversations.controller.js';
@@ -91,7 +91,7 @@ describe('the OpenAPI document', () => {
     it('lists the enum values of the contracts', () => {
       expect(query().assignee_type.schema).toMatchObject({ type: 'string', enum: [...ASSIGNEE_TYPES] });
       expect(query().status.schema).toMatchObject({ type: 'string', enum: [...STATUS_FILTERS] });
-      expect(query().sort_by.schema).toMatchObject({ type: 'string', enum: [...SORT_ORDERS] });
+      expect(query().sort_by.schema).toMatchObject({ type: 'string', enum: [...SORT_ORDER_NAMES] });
     });
 
     it("gives the DTO's own defaults", () => {

@@ -1,4 +1,14 @@
-import { ASSIGNEE_TYPES, ListConversationsQuery, SORT_ORDERS, STATUS_FILTERS, validatePayload, type FieldError, type Validated } from '#app/contracts';
+import {
+  ASSIGNEE_TYPES,
+  ListConversationsQuery,
+  SORT_ORDER_NAMES,
+  SORT_ORDERS,
+  STATUS_FILTERS,
+  statusFilterOf,
+  validatePayload,
+  type FieldError,
+  type Validated,
+} from '#app/contracts';
 
 const validate = (plain: unknown) => validatePayload(ListConversationsQuery, plain);
 
@@ -19,7 +29,9 @@ describe('validatePayload(ListConversationsQuery)', () => {
     it('turns {} into the defaults of SPEC 4.1', () => {
       const value = valid(validate({}));
       expect(value).toBeInstanceOf(ListConversationsQuery);
-      expect({ ...value }).toEqual({ assignee_type: 'all', status: 'open', page: 1, sort_by: 'last_activity_at_desc' });
+      // status stays unset: its default depends on q (statusFilterOf).
+      expect({ ...value }).toEqual({ assignee_type: 'all', page: 1, sort_by: 'last_activity_at_desc' });
+      expect(statusFilterOf(value)).toBe('open');
       expect(value.inbox_id).toBeUndefined();
       expect(value.team_id).toBeUndefined();
       expect(value.labels).toBeUndefined();
@@ -34,11 +46,18 @@ describe('validatePayload(ListConversationsQuery)', () => {
       });
     });
 
-    it('drops parameters it does not know (Chatwoot `q`)', () => {
-      const value = valid(validate({ q: 'refund', status: 'all', foo: { bar: 1 } }));
-      expect(value).not.toHaveProperty('q');
+    it('drops parameters it does not know', () => {
+      const value = valid(validate({ status: 'all', foo: { bar: 1 }, account_id: 3 }));
       expect(value).not.toHaveProperty('foo');
+      expect(value).not.toHaveProperty('account_id');
       expect(value.status).toBe('all');
+    });
+
+    it('filters by status open by default, and by none (all) when q searches', () => {
+      expect(statusFilterOf(valid(validate({})))).toBe('open');
+      expect(statusFilterOf(valid(validate({ q: 'refund' })))).toBe('all');
+      expect(statusFilterOf(valid(validate({ q: 'refund', status: 'resolved' })))).toBe('resolved');
+      expect(statusFilterOf(valid(validate({ q: '   ' })))).toBe('open'); // an empty search is no search
     });
   });
 
@@ -84,11 +103,21 @@ describe('validatePayload(ListConversationsQuery)', () => {
       ]);
     });
 
-    it.each([['LAST_ACTIVITY_AT_DESC'], ['last_activity_at'], ['priority'], ['id_desc'], ['']])('refuses sort_by=%j', (sort_by) => {
-      expect(refused(validate({ sort_by }))).toEqual([
-        { field: 'sort_by', code: 'isIn', message: `sort_by must be one of: ${SORT_ORDERS.join(', ')}` },
-      ]);
+    it.each([
+      ['latest', 'last_activity_at_desc'],
+      ['sort_on_created_at', 'created_at_asc'],
+      ['sort_on_priority', 'priority_desc'],
+      ['sort_on_waiting_since', 'waiting_since_asc'],
+    ])("accepts Chatwoot's older sort_by=%s as %s", (sort_by, order) => {
+      expect(valid(validate({ sort_by })).sort_by).toBe(order);
     });
+
+    it.each([['LAST_ACTIVITY_AT_DESC'], ['last_activity_at'], ['priority'], ['id_desc'], [''], ['Latest'], ['toString'], ['__proto__x']])(
+      'refuses sort_by=%j',
+      (sort_by) => {
+        expect(refused(validate({ sort_by }))).toEqual([{ field: 'sort_by', code: 'isIn', message: `sort_by must be one of: ${SORT_ORDER_NAMES.join(', ')}` }]);
+      },
+    );
 
     it('reports every bad parameter, one error each', () => {
       expect(refused(validate({ status: 'x', assignee_type: 'y', sort_by: 'z', page: 0 })).map((e) => [e.field, e.code])).toEqual([
@@ -202,7 +231,8 @@ describe('validatePayload(ListConversationsQuery)', () => {
       [{ inbox_id: '\u00001' }, 'inbox_id'],
       [{ labels: 'a\u0000b' }, 'labels'],
       [{ labels: ['ok', 'b\u0000'] }, 'labels'],
-      [{ q: 'ignored but \u0000' }, 'q'],
+      [{ q: 'refund \u0000' }, 'q'],
+      [{ source_id: 'a\u0000' }, 'source_id'],
     ])('refuses %j naming %s', (plain, field) => {
       expect(refused(validate(plain))).toEqual(nul(field));
     });
@@ -217,16 +247,95 @@ describe('validatePayload(ListConversationsQuery)', () => {
     // never reach the list query as null (sort_by null orders by `undefined`, labels null throws).
     it.each([
       ['assignee_type', 'all'],
-      ['status', 'open'],
+      ['status', undefined],
       ['page', 1],
       ['sort_by', 'last_activity_at_desc'],
       ['inbox_id', undefined],
       ['team_id', undefined],
       ['labels', undefined],
+      ['q', undefined],
+      ['conversation_type', undefined],
+      ['source_id', undefined],
+      ['updated_within', undefined],
     ])('%s: null is refused or means the default', (field, fallback) => {
       const result = validate({ [field]: null });
       if (result.ok) expect((result.value as unknown as Record<string, unknown>)[field]).toEqual(fallback);
       else expect(result.errors.map((e) => e.field)).toEqual([field]);
+    });
+  });
+
+  describe('q', () => {
+    it('trims the search text, and takes empty text for no search', () => {
+      expect(valid(validate({ q: '  refund ' })).q).toBe('refund');
+      expect(valid(validate({ q: '' })).q).toBeUndefined();
+      expect(valid(validate({ q: ' \t ' })).q).toBeUndefined();
+    });
+
+    it('accepts 200 characters after trimming and refuses 201', () => {
+      expect(valid(validate({ q: ` ${'x'.repeat(200)} ` })).q).toHaveLength(200);
+      expect(refused(validate({ q: 'x'.repeat(201) }))).toEqual([{ field: 'q', code: 'maxLength', message: 'q must be at most 200 characters' }]);
+    });
+
+    it.each([[5], [true], [['a', 'b']], [{}]])('refuses q=%j as not text', (q) => {
+      expect(refused(validate({ q })).map((e) => [e.field, e.code])).toEqual([['q', 'isString']]);
+    });
+  });
+
+  describe('conversation_type', () => {
+    it('accepts unattended', () => {
+      expect(valid(validate({ conversation_type: 'unattended' })).conversation_type).toBe('unattended');
+    });
+
+    it.each([['mention'], ['participating']])('refuses %s as not supported here, never an unfiltered list', (conversation_type) => {
+      expect(refused(validate({ conversation_type }))).toEqual([
+        {
+          field: 'conversation_type',
+          code: 'isIn',
+          message: `conversation_type=${conversation_type} is not supported here: this service keeps no mentions or participants (only unattended)`,
+        },
+      ]);
+    });
+
+    it.each([['Unattended'], ['unassigned'], [''], [1]])('refuses conversation_type=%j', (conversation_type) => {
+      expect(refused(validate({ conversation_type }))).toEqual([
+        { field: 'conversation_type', code: 'isIn', message: 'conversation_type must be one of: unattended' },
+      ]);
+    });
+  });
+
+  describe('source_id', () => {
+    it('keeps the source id as given', () => {
+      expect(valid(validate({ source_id: 'carl-api' })).source_id).toBe('carl-api');
+      expect(valid(validate({ source_id: 'x'.repeat(255) })).source_id).toHaveLength(255);
+    });
+
+    it.each([[''], ['x'.repeat(256)]])('refuses source_id of length %#', (source_id) => {
+      expect(refused(validate({ source_id }))).toEqual([{ field: 'source_id', code: 'isLength', message: 'source_id must be 1 to 255 characters' }]);
+    });
+
+    it.each([[12], [true], [['a']]])('refuses source_id=%j as not text', (source_id) => {
+      expect(refused(validate({ source_id })).map((e) => e.field)).toEqual(['source_id']);
+    });
+  });
+
+  describe('updated_within', () => {
+    it.each([
+      ['1', 1],
+      [3600, 3600],
+      ['2592000', 2_592_000],
+    ])('accepts updated_within=%j as %d seconds', (updated_within, expected) => {
+      expect(valid(validate({ updated_within })).updated_within).toBe(expected);
+    });
+
+    it.each([
+      [0, 'min', 'updated_within must be 1 or more'],
+      ['-5', 'min', 'updated_within must be 1 or more'],
+      [2_592_001, 'max', 'updated_within must be 2592000 (30 days) or less'],
+      ['1.5', 'isInt', 'updated_within must be an integer number of seconds'],
+      ['1h', 'isInt', 'updated_within must be an integer number of seconds'],
+      ['', 'isInt', 'updated_within must be an integer number of seconds'],
+    ])('refuses updated_within=%j', (updated_within, code, message) => {
+      expect(refused(validate({ updated_within }))).toEqual([{ field: 'updated_within', code, message }]);
     });
   });
 });

@@ -14,3 +14,18 @@ export const ToInteger = () =>
 /** `labels=a` and `labels[]=a` both mean a list of one. */
 export const ToArray = () =>
   Transform(({ value }) => (value === undefined || value === null || Array.isArray(value) ? value : [value]), { toClassOnly: true });
+
+/** Text trimmed at both ends; text that is empty once trimmed counts as absent. Anything else is left for the validators. */
+export const ToTrimmedText = () =>
+  Transform(
+    ({ value }) => {
+      if (typeof value !== 'string') return value;
+      const trimmed = value.trim();
+      return trimmed === '' ? undefined : trimmed;
+    },
+    { toClassOnly: true },
+  );
+
+/** A value of `aliases` becomes the value it stands for; anything else is left as it is. */
+export const ToCanonical = (aliases: Readonly<Record<string, string>>) =>
+  Transform(({ value }) => (typeof value === 'string' && Object.hasOwn(aliases, value) ? aliases[value] : value), { toClassOnly: true });

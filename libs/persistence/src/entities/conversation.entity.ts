@@ -19,6 +19,7 @@ import { User } from './user.entity.js';
 @Index('IDX_conversations_list_team', { synchronize: false })
 @Index('IDX_conversations_labels', { synchronize: false })
 @Index('IDX_conversations_list_all_activity', { synchronize: false })
+@Index('IDX_conversations_contact_inbox', { synchronize: false })
 export class Conversation {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;

@@ -3,6 +3,7 @@ import { Conversation } from './conversation.entity.js';
 
 @Entity('messages')
 @Index('IDX_messages_conversation_created', ['conversationId', 'createdAt', 'id'])
+@Index('IDX_messages_searchable_content', { synchronize: false })
 export class Message {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;

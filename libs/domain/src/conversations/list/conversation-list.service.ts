@@ -82,7 +82,7 @@ export class ConversationListService {
   private async scopeFor(token: string, accountId: number, query: ListConversationsQuery): Promise<{ scope: ListScope; userId: number }> {
     const caller = await this.access.callerFor(token, accountId);
     if (caller.kind === 'bot') throw new ForbiddenError('Agent bots may not list conversations.');
-    return { scope: { accountId, memberUserId: inboxScopedUserId(caller), query }, userId: caller.userId };
+    return { scope: { accountId, memberUserId: inboxScopedUserId(caller), query, asOf: new Date() }, userId: caller.userId };
   }
 }
 

@@ -1,5 +1,5 @@
 import { ListConversationsQuery, SORT_ORDERS, type SortOrder } from '#app/contracts';
-import { countsRoad, countsStatement, pageIdsSubquery, type ListScope } from './list-query.js';
+import { containsPattern, countsRoad, countsStatement, pageIdsSubquery, type ListScope } from './list-query.js';
 import { SqlParams } from './sql-params.js';
 
 const ACCOUNT = 7;
@@ -7,8 +7,14 @@ const ME = 42;
 
 /** A query as validation leaves it: the defaults, overridden by `values`. */
 const query = (values: Partial<ListConversationsQuery> = {}) => Object.assign(new ListConversationsQuery(), values);
-const admin = (values: Partial<ListConversationsQuery> = {}): ListScope => ({ accountId: ACCOUNT, memberUserId: null, query: query(values) });
-const agent = (userId: number, values: Partial<ListConversationsQuery> = {}): ListScope => ({ accountId: ACCOUNT, memberUserId: userId, query: query(values) });
+const AS_OF = new Date('2026-06-01T12:00:00Z');
+const admin = (values: Partial<ListConversationsQuery> = {}): ListScope => ({ accountId: ACCOUNT, memberUserId: null, query: query(values), asOf: AS_OF });
+const agent = (userId: number, values: Partial<ListConversationsQuery> = {}): ListScope => ({
+  accountId: ACCOUNT,
+  memberUserId: userId,
+  query: query(values),
+  asOf: AS_OF,
+});
 
 /** The SQL with runs of whitespace collapsed, so fragments can be matched whatever the layout. */
 const flat = (sql: string) => sql.replace(/\s+/g, ' ').trim();
@@ -227,6 +233,72 @@ describe('pageIdsSubquery', () => {
     expect(whereConditions(text)).toEqual(['c.account_id = $2::bigint', 'c.status = $3::smallint', 'c.inbox_id = $4::bigint']);
     expect(flat(text)).toContain('OFFSET $5::bigint');
     expect(params.values).toEqual(['already there', ACCOUNT, 0, 9, 0]);
+  });
+});
+
+describe("Chatwoot's other filters: q, conversation_type, source_id, updated_within", () => {
+  it('each takes the COUNT road: the counters keep none of them', () => {
+    for (const values of [{ q: 'refund' }, { conversation_type: 'unattended' as const }, { source_id: 's' }, { updated_within: 60 }]) {
+      expect(countsRoad(admin(values))).toBe('scan');
+      expect(flat(countsStatement(admin(values), ME).text)).toContain('FROM conversations c');
+      expect(() => countsStatement(admin(values), ME, 'counters')).toThrow();
+    }
+  });
+
+  it('q: a semi-join on the searchable messages of the account, with the text as an escaped ILIKE pattern; status all by default', () => {
+    const { flat: sql, values } = page(admin({ q: 'refund' }));
+    expect(sql).toContain(
+      'c.id IN (SELECT m.conversation_id FROM messages m WHERE m.account_id = $1::bigint AND m.message_type IN (0, 1) AND NOT m.private AND m.content ILIKE $2::text)',
+    );
+    expect(sql).not.toContain('c.status');
+    expect(values).toEqual([ACCOUNT, '%refund%', 0]);
+    expect(page(admin({ q: 'refund', status: 'resolved' })).values).toEqual([ACCOUNT, 1, '%refund%', 0]);
+  });
+
+  it.each([
+    ['refund', '%refund%'],
+    ['100%', '%100\\%%'],
+    ['a_b', '%a\\_b%'],
+    ['back\\slash', '%back\\\\slash%'],
+  ])('containsPattern(%j) is %j', (text, pattern) => {
+    expect(containsPattern(text)).toBe(pattern);
+  });
+
+  it("conversation_type=unattended: no first reply, or waiting (Chatwoot's rule)", () => {
+    expect(page(admin({ conversation_type: 'unattended' })).flat).toContain('AND (c.first_reply_created_at IS NULL OR c.waiting_since IS NOT NULL) ORDER BY');
+  });
+
+  it("source_id: the conversations of the account's contact_inboxes with that source id", () => {
+    const { flat: sql, values } = page(agent(5, { source_id: 'carl-api' }));
+    expect(sql).toContain(
+      'c.contact_inbox_id IN (SELECT ci.id FROM contact_inboxes ci JOIN inboxes i ON i.id = ci.inbox_id WHERE ci.source_id = $4::text AND i.account_id = $1::bigint)',
+    );
+    expect(values).toEqual([ACCOUNT, 5, 0, 'carl-api', 0]);
+  });
+
+  it('updated_within: updated at or after asOf minus N seconds, the same instant for the counts and the page', () => {
+    const scope = admin({ updated_within: 3600 });
+    const { flat: sql, values } = page(scope);
+    expect(sql).toContain('c.updated_at >= $3::timestamptz');
+    expect(values).toEqual([ACCOUNT, 0, new Date('2026-06-01T11:00:00Z'), 0]);
+    expect(countsStatement(scope, ME).values).toContainEqual(new Date('2026-06-01T11:00:00Z'));
+  });
+
+  it('refers to the account by its own placeholder when the params are already numbered', () => {
+    const params = new SqlParams();
+    params.add('already there');
+    const sql = flat(pageIdsSubquery(admin({ q: 'x', source_id: 's' }), ME, params));
+    expect(sql).toContain('i.account_id = $2::bigint');
+    expect(sql).toContain('m.account_id = $2::bigint');
+  });
+
+  it('combines all of them with every other filter, with AND', () => {
+    const scope = agent(5, { q: 'x', conversation_type: 'unattended', source_id: 's', updated_within: 10, labels: ['vip'], inbox_id: 3, team_id: 4 });
+    const sql = flat(countsStatement(scope, ME).text);
+    for (const fragment of ['c.labels &&', 'c.first_reply_created_at IS NULL', 'ci.source_id =', 'c.updated_at >=', 'm.content ILIKE', 'c.inbox_id = ', 'c.team_id = ']) {
+      expect(sql).toContain(fragment);
+    }
+    expect(flat(page(scope).text)).toContain('m.content ILIKE');
   });
 });
 

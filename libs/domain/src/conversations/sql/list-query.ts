@@ -1,4 +1,4 @@
-import { PER_PAGE, type AssigneeType, type ListConversationsQuery, type SortOrder } from '#app/contracts';
+import { MESSAGE_TYPES, PER_PAGE, statusFilterOf, type AssigneeType, type ListConversationsQuery, type SortOrder } from '#app/contracts';
 import { SqlParams } from './sql-params.js';
 import { statusCode } from './status-codes.js';
 
@@ -11,6 +11,8 @@ export interface ListScope {
   /** Set for agents: only conversations in inboxes this user is a member of. */
   memberUserId: number | null;
   query: ListConversationsQuery;
+  /** The moment the list is taken: `updated_within` counts back from it, the same for the counts and the page. */
+  asOf: Date;
 }
 
 export interface Statement {
@@ -36,23 +38,49 @@ export function orderByClause(sort: SortOrder): string {
 
 /**
  * The conditions every list statement shares. `alias` is `c` (conversations) or `k`
- * (conversation_counts, which has the same account_id, inbox_id, status and team_id columns but no
- * labels: callers only pass `k` when there is no labels filter).
+ * (conversation_counts, which has the same account_id, inbox_id, status and team_id columns and
+ * nothing else: callers only pass `k` when `countsRoad` says the counters can serve the scope).
  */
 export function scopeConditions(scope: ListScope, params: SqlParams, alias: 'c' | 'k' = 'c'): string[] {
   const { query } = scope;
-  const conditions = [`${alias}.account_id = ${params.add(scope.accountId, 'bigint')}`];
+  const status = statusFilterOf(query);
+  const account = params.add(scope.accountId, 'bigint');
+  const conditions = [`${alias}.account_id = ${account}`];
   if (scope.memberUserId !== null) {
     conditions.push(`${alias}.inbox_id IN (SELECT im.inbox_id FROM inbox_members im WHERE im.user_id = ${params.add(scope.memberUserId, 'bigint')})`);
   }
-  if (query.status !== 'all') conditions.push(`${alias}.status = ${params.add(statusCode(query.status), 'smallint')}`);
+  if (status !== 'all') conditions.push(`${alias}.status = ${params.add(statusCode(status), 'smallint')}`);
   if (query.inbox_id !== undefined) conditions.push(`${alias}.inbox_id = ${params.add(query.inbox_id, 'bigint')}`);
   if (query.team_id !== undefined) conditions.push(`${alias}.team_id = ${params.add(query.team_id, 'bigint')}`);
-  if (hasLabels(scope)) conditions.push(`${alias}.labels && ${params.add(scope.query.labels, 'text[]')}`);
+  if (alias === 'k') return conditions;
+  if (hasLabels(scope)) conditions.push(`c.labels && ${params.add(query.labels, 'text[]')}`);
+  // Chatwoot's rule: no first reply yet, or the contact waits for one.
+  if (query.conversation_type === 'unattended') conditions.push('(c.first_reply_created_at IS NULL OR c.waiting_since IS NOT NULL)');
+  if (query.source_id !== undefined) {
+    conditions.push(`c.contact_inbox_id IN (SELECT ci.id FROM contact_inboxes ci JOIN inboxes i ON i.id = ci.inbox_id
+                     WHERE ci.source_id = ${params.add(query.source_id, 'text')} AND i.account_id = ${account})`);
+  }
+  if (query.updated_within !== undefined) {
+    conditions.push(`c.updated_at >= ${params.add(new Date(scope.asOf.getTime() - query.updated_within * 1000), 'timestamptz')}`);
+  }
+  if (query.q !== undefined) {
+    // The predicate of the partial trigram index on messages.content, so that index can serve it.
+    conditions.push(`c.id IN (SELECT m.conversation_id FROM messages m
+                     WHERE m.account_id = ${account} AND m.message_type IN (${SEARCHED_MESSAGE_TYPES}) AND NOT m.private
+                       AND m.content ILIKE ${params.add(containsPattern(query.q), 'text')})`);
+  }
   return conditions;
 }
 
-/** A labels filter is the one the kept counts cannot serve. */
+/** What `q` searches: what the contact and the agents said (not activity messages, templates or private notes). */
+export const SEARCHED_MESSAGE_TYPES = [MESSAGE_TYPES.indexOf('incoming'), MESSAGE_TYPES.indexOf('outgoing')].join(', ');
+
+/** An ILIKE pattern matching `text` anywhere, its own `%`, `_` and `\` taken literally. */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, '\\$&')}%`;
+}
+
+/** Labels are a filter the kept counts cannot serve. */
 export const hasLabels = (scope: ListScope): boolean => scope.query.labels !== undefined && scope.query.labels.length > 0;
 
 /** The `assignee_type` condition, given who "me" is (bots never list, so there is always a user). */
@@ -72,23 +100,30 @@ export function assigneeCondition(type: AssigneeType, meUserId: number, params: 
 /** Which road the counts take (docs/benchmarks.md): the kept counters, or a COUNT over conversations. */
 export type CountsRoad = 'counters' | 'scan';
 
-export const countsRoad = (scope: ListScope): CountsRoad => (hasLabels(scope) ? 'scan' : 'counters');
+/** The counters keep account, inbox, team, status and assignee: any other filter needs the COUNT. */
+export const countsRoad = (scope: ListScope): CountsRoad => {
+  const { query } = scope;
+  const beyondCounters =
+    hasLabels(scope) || query.q !== undefined || query.conversation_type !== undefined || query.source_id !== undefined || query.updated_within !== undefined;
+  return beyondCounters ? 'scan' : 'counters';
+};
 
 /**
  * The four counts of SPEC 4.1 in one statement: every filter but assignee_type. Columns: mine_count,
  * unassigned_count, all_count (assigned = all - unassigned) and team_found, whether the team_id filter
  * names a team of the account (true without one), so the 404 costs no statement of its own.
  *
- * - Without a labels filter: a SUM over the rows of `conversation_counts` (kept by triggers in the
+ * - With no filter beyond those: a SUM over the rows of `conversation_counts` (kept by triggers in the
  *   same transaction as every write) that match status, inbox_id, team_id and an agent's inboxes;
  *   a few thousand rows at most whatever the account's size.
- * - With a labels filter: COUNT(*) FILTER over the matching conversations (a conversation carries
- *   several labels, so per-label counters cannot be summed).
+ * - With any other filter (labels, q, conversation_type, source_id, updated_within): COUNT(*) FILTER
+ *   over the matching conversations (a conversation carries several labels, so per-label counters
+ *   could not be summed, and the others are not kept at all).
  *
- * `road` forces the COUNT road without labels too (the benchmark times both).
+ * `road` forces the COUNT road where the counters could serve (the benchmark times both).
  */
 export function countsStatement(scope: ListScope, meUserId: number, road: CountsRoad = countsRoad(scope)): Statement {
-  if (road === 'counters' && hasLabels(scope)) throw new Error('the counters cannot serve a labels filter');
+  if (road === 'counters' && countsRoad(scope) === 'scan') throw new Error('the counters cannot serve these filters');
   const params = new SqlParams();
   const alias = road === 'counters' ? 'k' : 'c';
   const where = scopeConditions(scope, params, alias).join(' AND ');

@@ -177,9 +177,10 @@ function readRefs(target: Account): ReadRef[] {
     const theirs = own(other);
     if (other.inboxes.length) refs.push({ label: `inbox_id ${theirs.inbox} of account ${other.id}`, query: { inbox_id: theirs.inbox }, effect: 'nothing' });
     if (other.teams.length) refs.push({ label: `team_id ${other.teams[0]} of account ${other.id}`, query: { team_id: other.teams[0] }, effect: 'team-404' });
-    // Not list parameters: ignored (SPEC 4.1), so the answer is the unfiltered one.
+    // Not a list parameter: ignored, so the answer is the unfiltered one.
     if (other.contacts.length) refs.push({ label: `contact_id ${theirs.contact} of account ${other.id} (ignored)`, query: { contact_id: theirs.contact }, effect: 'all' });
-    if (other.sources.length) refs.push({ label: `source_id ${theirs.source} of account ${other.id} (ignored)`, query: { source_id: theirs.source }, effect: 'all' });
+    // A filter within the account: another account's source_id matches nothing here.
+    if (other.sources.length) refs.push({ label: `source_id ${theirs.source} of account ${other.id}`, query: { source_id: theirs.source }, effect: 'nothing' });
   }
   return refs;
 }

@@ -162,6 +162,19 @@ describe('query validation: 400 bad_request_error naming the parameter', () => {
     ['team_id=abc', 'team_id'],
     ['labels=%00', 'labels'],
     ['labels[]=vip&labels[]=a%00b', 'labels'],
+    ['sort_by=Latest', 'sort_by'],
+    ['conversation_type=mention', 'conversation_type'],
+    ['conversation_type=participating', 'conversation_type'],
+    ['conversation_type=unassigned', 'conversation_type'],
+    ['conversation_type=', 'conversation_type'],
+    ['updated_within=0', 'updated_within'],
+    ['updated_within=2592001', 'updated_within'],
+    ['updated_within=1h', 'updated_within'],
+    ['updated_within=', 'updated_within'],
+    [`q=${'x'.repeat(201)}`, 'q'],
+    ['q[]=a&q[]=b', 'q'],
+    ['source_id=', 'source_id'],
+    [`source_id=${'s'.repeat(256)}`, 'source_id'],
   ];
   const cases = READS.flatMap((endpoint) => INVALID_QUERIES.map(([query, field]) => [endpoint, query, field] as const));
 
@@ -180,14 +193,14 @@ describe('query validation: 400 bad_request_error naming the parameter', () => {
     expectBadRequest(await ENDPOINTS[endpoint]('abc', { token: TOKENS.admin, body }), 'account_id');
   });
 
-  it('an unknown parameter (q=foo) is ignored', async () => {
+  it("an unknown parameter (foo=bar, Chatwoot's page_size) is ignored", async () => {
     const [withQ, without] = await Promise.all([
-      ENDPOINTS.list(1, { token: TOKENS.admin, query: 'q=foo&status=all' }),
+      ENDPOINTS.list(1, { token: TOKENS.admin, query: 'foo=bar&page_size=5&status=all' }),
       ENDPOINTS.list(1, { token: TOKENS.admin, query: 'status=all' }),
     ]);
     expect(withQ.status).toBe(200);
     expect(withQ.json).toEqual(without.json);
-    expect((await ENDPOINTS.meta(1, { token: TOKENS.admin, query: 'q=foo' })).json).toEqual({ meta: { mine_count: 4, assigned_count: 12, unassigned_count: 4, all_count: 16 } });
+    expect((await ENDPOINTS.meta(1, { token: TOKENS.admin, query: 'foo=bar' })).json).toEqual({ meta: { mine_count: 4, assigned_count: 12, unassigned_count: 4, all_count: 16 } });
   });
 
   describe('precedence', () => {

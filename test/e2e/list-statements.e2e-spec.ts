@@ -84,6 +84,28 @@ describe('statements per list request', () => {
     expect([...pageSizes]).toEqual(expect.arrayContaining(['0 conversations', '1 conversations', '25 conversations', '404']));
   });
 
+  it('is the same with the search, conversation_type, source_id and updated_within, alone and together', async () => {
+    const wrong: string[] = [];
+    for (const token of [TOKENS.admin, TOKENS.agentBen]) {
+      for (const q of [undefined, 'refund', 'hello from 1', 'no such text']) {
+        for (const conversation_type of [undefined, 'unattended'] as const) {
+          for (const source_id of [undefined, 'c10-api', 'nobody']) {
+            for (const updated_within of [undefined, 60, 2_592_000]) {
+              for (const labels of [undefined, ['vip']]) {
+                const filters = query({ q, conversation_type, source_id, updated_within, labels, status: q === undefined ? 'all' : undefined });
+                const { statements, outcome } = await measure(() => lists.list(token, 1, filters));
+                if (statements.length !== LIST_STATEMENTS) wrong.push(`${JSON.stringify(filters)}: ${statements.length} (${outcome})`);
+                const counted = await measure(() => lists.meta(token, 1, filters));
+                if (counted.statements.length !== META_STATEMENTS) wrong.push(`meta ${JSON.stringify(filters)}: ${counted.statements.length}`);
+              }
+            }
+          }
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it('is the same on every page, past the end included', async () => {
     for (const page of [1, 2, 3, 1000]) {
       const { statements } = await measure(() => lists.list(TOKENS.admin, 1, query({ status: 'all', page })));

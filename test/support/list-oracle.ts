@@ -18,11 +18,16 @@ interface FixtureConversation {
   created_at: string;
   last_activity_at?: string;
   waiting_since?: string;
+  first_reply_created_at?: string;
+  contact_id: number;
+  source_id?: string;
+  messages?: { content: string; message_type?: string; private?: boolean }[];
 }
 
 interface Fixture {
   users: { id: number; access_token: string; accounts: { account_id: number; role: string }[] }[];
   inboxes: { id: number; account_id: number; member_ids: number[] }[];
+  contacts: { id: number; contact_inboxes?: { inbox_id: number; source_id: string }[] }[];
   conversations: FixtureConversation[];
 }
 
@@ -41,6 +46,9 @@ export interface ListFilters {
   team_id?: number;
   labels?: string[];
   sort_by?: (typeof SORTS)[number];
+  q?: string;
+  conversation_type?: 'unattended';
+  source_id?: string;
 }
 
 export interface Counts {
@@ -75,6 +83,18 @@ function userByToken(token: string) {
   return user;
 }
 
+/** The source_id of a conversation's contact_inbox: its own, else its contact's in its inbox. */
+function sourceIdOf(c: FixtureConversation): string | undefined {
+  return c.source_id ?? FIXTURE.contacts.find((ct) => ct.id === c.contact_id)?.contact_inboxes?.find((ci) => ci.inbox_id === c.inbox_id)?.source_id;
+}
+
+/** Whether what the contact or an agent said (not private notes, not activity) contains `q`, ignoring case. */
+function mentions(c: FixtureConversation, q: string): boolean {
+  return (c.messages ?? []).some(
+    (m) => ['incoming', 'outgoing'].includes(m.message_type ?? 'incoming') && !m.private && m.content.toLowerCase().includes(q.toLowerCase()),
+  );
+}
+
 const PRIORITY_RANK: Record<string, number> = { low: 1, medium: 2, high: 3, urgent: 4 };
 const time = (iso: string | undefined) => (iso === undefined ? null : Date.parse(iso));
 
@@ -106,15 +126,19 @@ export function expectedList(token: string, accountId: number, filters: ListFilt
   const visibleInboxes = new Set(
     FIXTURE.inboxes.filter((i) => i.account_id === accountId && (role === 'administrator' || i.member_ids.includes(user.id))).map((i) => i.id),
   );
-  const status = filters.status ?? 'open';
+  const status = filters.status ?? (filters.q === undefined ? 'open' : 'all');
   const labels = filters.labels;
+  const { q, source_id: sourceId } = filters;
   const filtered = rowsOf(accountId).filter(
     ({ c }) =>
       visibleInboxes.has(c.inbox_id) &&
       (status === 'all' || c.status === status) &&
       (filters.inbox_id === undefined || c.inbox_id === filters.inbox_id) &&
       (filters.team_id === undefined || c.team_id === filters.team_id) &&
-      (labels === undefined || (c.labels ?? []).some((label) => labels.includes(label))),
+      (labels === undefined || (c.labels ?? []).some((label) => labels.includes(label))) &&
+      (filters.conversation_type === undefined || c.first_reply_created_at === undefined || c.waiting_since !== undefined) &&
+      (sourceId === undefined || sourceIdOf(c) === sourceId) &&
+      (q === undefined || mentions(c, q)),
   );
   const counts: Counts = {
     mine_count: filtered.filter(({ c }) => c.assignee_id === user.id).length,

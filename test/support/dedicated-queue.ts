@@ -1,8 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import amqp, { type ChannelModel, type GetMessage } from 'amqplib';
+import { queueDefinition } from '#app/contracts';
+import amqp, { type ChannelModel, type GetMessage, type Options } from 'amqplib';
 import pg from 'pg';
-import { e2eEnvironment } from './e2e-environment.js';
+import { appEnv, e2eEnvironment } from './e2e-environment.js';
 import { startApp, stopApp, waitFor } from './processes.mjs';
 
 /**
@@ -28,8 +29,7 @@ export class DedicatedQueue {
 
   /** Starts a worker on this queue; `env` overrides (say, a DATABASE_URL that points nowhere). */
   startWorker(env: Record<string, string> = {}): ChildProcess {
-    const base = JSON.parse(process.env.E2E_APP_ENV ?? '{}') as Record<string, string>;
-    const worker = startApp('worker', { ...base, ...this.env, RMQ_QUEUE: this.name, RMQ_QUEUE_TYPE: this.type, HEALTH_PORT: '0', ...env }, `worker-${this.name}-${this.workers.length}`);
+    const worker = startApp('worker', { ...appEnv(), ...this.env, RMQ_QUEUE: this.name, RMQ_QUEUE_TYPE: this.type, HEALTH_PORT: '0', ...env }, `worker-${this.name}-${this.workers.length}`);
     this.workers.push(worker);
     return worker;
   }
@@ -50,28 +50,76 @@ export class DedicatedQueue {
     return waitFor(`${n} consumer(s) on ${this.name}`, async () => (await this.consumerCount()) >= n, 30_000);
   }
 
-  /** Publishes persistent, broker-confirmed messages (JSON bodies, or raw bytes). */
-  async publish(messages: { body: unknown; messageId?: string; headers?: Record<string, unknown> }[]): Promise<void> {
-    const channel = await this.connection.createConfirmChannel();
-    for (const m of messages) {
-      const bytes = Buffer.isBuffer(m.body) ? m.body : Buffer.from(JSON.stringify(m.body));
-      channel.sendToQueue(this.name, bytes, { persistent: true, contentType: 'application/json', messageId: m.messageId, headers: m.headers });
-    }
-    await channel.waitForConfirms();
+  /**
+   * Declares the queue and its dead-letter and retry queues as a worker would, for a case that
+   * publishes before any worker of its own runs (a deployment whose workers are all down).
+   */
+  async declare(): Promise<void> {
+    const definition = queueDefinition(this.name, this.type);
+    const channel = await this.connection.createChannel();
+    await channel.assertExchange(definition.deadLetterExchange, 'direct', { durable: true });
+    await channel.assertQueue(definition.deadLetterQueue, definition.deadLetterQueueOptions);
+    await channel.bindQueue(definition.deadLetterQueue, definition.deadLetterExchange, definition.deadLetterQueue);
+    await channel.assertQueue(definition.retryQueue, definition.retryQueueOptions);
+    await channel.assertQueue(definition.name, definition.options);
     await channel.close();
   }
 
-  /** Takes every message now in the dead-letter queue. */
-  async drainDeadLetters(): Promise<GetMessage[]> {
-    const channel = await this.connection.createChannel();
-    const out: GetMessage[] = [];
-    for (;;) {
-      const message = await channel.get(`${this.name}.dlq`, { noAck: true });
-      if (!message) break;
-      out.push(message);
+  /**
+   * Publishes persistent, broker-confirmed messages (JSON bodies, or raw bytes); `properties` adds to
+   * or overrides the AMQP properties, `amqpUrl` publishes as another broker user.
+   */
+  async publish(
+    messages: { body: unknown; messageId?: string; headers?: Record<string, unknown>; properties?: Options.Publish }[],
+    { amqpUrl }: { amqpUrl?: string } = {},
+  ): Promise<void> {
+    const connection = amqpUrl ? await amqp.connect(amqpUrl) : this.connection;
+    try {
+      const channel = await connection.createConfirmChannel();
+      for (const m of messages) {
+        const bytes = Buffer.isBuffer(m.body) ? m.body : Buffer.from(JSON.stringify(m.body));
+        channel.sendToQueue(this.name, bytes, { persistent: true, contentType: 'application/json', messageId: m.messageId, headers: m.headers, ...m.properties });
+      }
+      await channel.waitForConfirms();
+      await channel.close();
+    } finally {
+      if (connection !== this.connection) await connection.close();
     }
-    await channel.close();
+  }
+
+  /** Takes every message now in the dead-letter queue. */
+  drainDeadLetters(): Promise<GetMessage[]> {
+    return this.drain(`${this.name}.dlq`);
+  }
+
+  /** Takes every message now ready in `queue` (this queue, its `.dlq` or its `.retry`, say). */
+  async drain(queue: string): Promise<GetMessage[]> {
+    const channel = await this.connection.createChannel();
+    channel.on('error', () => undefined);
+    const out: GetMessage[] = [];
+    try {
+      for (;;) {
+        const message = await channel.get(queue, { noAck: true });
+        if (!message) break;
+        out.push(message);
+      }
+    } finally {
+      await channel.close().catch(() => undefined);
+    }
     return out;
+  }
+
+  /** Messages ready in `queue` (0 if it does not exist). */
+  async messageCount(queue: string): Promise<number> {
+    const channel = await this.connection.createChannel();
+    channel.on('error', () => undefined);
+    try {
+      return (await channel.checkQueue(queue)).messageCount;
+    } catch {
+      return 0;
+    } finally {
+      await channel.close().catch(() => undefined);
+    }
   }
 
   async close(): Promise<void> {

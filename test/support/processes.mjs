@@ -1,8 +1,9 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const LOG_DIR = path.join(ROOT, 'dist', 'e2e-logs');
@@ -41,6 +42,30 @@ export function stopApp(child, graceMs = 10_000) {
     });
     child.kill('SIGTERM');
   });
+}
+
+/**
+ * Whether a child process has neither exited nor been killed.
+ * @param {import('node:child_process').ChildProcess} child
+ */
+export const isRunning = (child) => child.exitCode === null && child.signalCode === null;
+
+/**
+ * Runs a built CLI command (dist/apps/cli/src/`script`) against `databaseUrl`; resolves with its
+ * output, rejects with its stderr (and exit code) when it fails.
+ * @param {string} script
+ * @param {string[]} args
+ * @param {string} databaseUrl
+ * @returns {Promise<{ stdout: string; stderr: string }>}
+ */
+export async function runCli(script, args, databaseUrl) {
+  try {
+    return await promisify(execFile)(process.execPath, [path.join(ROOT, 'dist/apps/cli/src', script), ...args], {
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+    });
+  } catch (error) {
+    throw new Error(`${script} failed (exit code ${error.code}): ${error.stderr || error.message}`);
+  }
 }
 
 /** @returns {Promise<number>} */

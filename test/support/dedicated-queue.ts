@@ -3,8 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { queueDefinition } from '#app/contracts';
 import amqp, { type ChannelModel, type GetMessage, type Options } from 'amqplib';
 import pg from 'pg';
-import { appEnv, e2eEnvironment } from './e2e-environment.js';
+import { appEnv, e2eEnvironment, TOKENS } from './e2e-environment.js';
 import { startApp, stopApp, waitFor } from './processes.mjs';
+
+/** The account the event tests write to (Hooli), its API inbox and its first contact. */
+const EVENTS_ACCOUNT = 5;
+const EVENTS_INBOX = 7;
+const EVENTS_CONTACT = 36;
 
 /**
  * A queue of its own with workers of its own (child processes of the built worker), for tests that
@@ -92,6 +97,21 @@ export class DedicatedQueue {
     return this.drain(`${this.name}.dlq`);
   }
 
+  /**
+   * Drains the dead-letter queue until a copy of each of `messageIds` has shown up (or `timeoutMs`
+   * passed), then once more after `graceMs` (time for a wrong second copy); returns all it took.
+   */
+  async collectDeadLetters(messageIds: string[], { timeoutMs = 20_000, graceMs = 2_000 } = {}): Promise<GetMessage[]> {
+    const dead: GetMessage[] = [];
+    await waitFor('', async () => {
+      dead.push(...(await this.drainDeadLetters()));
+      return messageIds.every((id) => dead.some((m) => m.properties.messageId === id));
+    }, timeoutMs).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, graceMs));
+    dead.push(...(await this.drainDeadLetters()));
+    return dead;
+  }
+
   /** Takes every message now ready in `queue` (this queue, its `.dlq` or its `.retry`, say). */
   async drain(queue: string): Promise<GetMessage[]> {
     const channel = await this.connection.createChannel();
@@ -129,12 +149,17 @@ export class DedicatedQueue {
   }
 }
 
-/** Deletes what the apps declared for `queue`: the queue, its dead-letter and retry queues, its exchange. */
+/**
+ * Deletes what the apps declared for `queue`: the queue, its dead-letter and retry queues, its
+ * dead-letter exchange, and `<queue>.events` (the events exchange of a case whose workers publish
+ * to one of their own).
+ */
 export async function deleteQueueTopology(queue: string): Promise<void> {
   const connection = await amqp.connect(e2eEnvironment().amqpUrl);
   const channel = await connection.createChannel();
   for (const name of [queue, `${queue}.dlq`, `${queue}.retry`]) await channel.deleteQueue(name);
   await channel.deleteExchange(`${queue}.dlx`);
+  await channel.deleteExchange(`${queue}.events`);
   await connection.close();
 }
 
@@ -152,4 +177,38 @@ export async function conversationsByAttribute(accountId: number, key: string, v
   } finally {
     await client.end();
   }
+}
+
+/**
+ * A create event for the events account (no `id`, no reply_to) marked so it can be found in the
+ * database; `data` and `body` add to or override its fields.
+ */
+export function createEvent(marker: string, data: Record<string, unknown> = {}, body: Record<string, unknown> = {}) {
+  return {
+    pattern: 'conversations.create',
+    data: {
+      api_access_token: TOKENS.hooliBot,
+      account_id: EVENTS_ACCOUNT,
+      ...data,
+      body: { inbox_id: EVENTS_INBOX, contact_id: EVENTS_CONTACT, custom_attributes: { marker }, ...body },
+    },
+  };
+}
+
+/** Conversations of the events account marked `marker`. */
+export const countOf = async (marker: string): Promise<number> =>
+  (await conversationsByAttribute(EVENTS_ACCOUNT, 'marker', [marker])).get(marker) ?? 0;
+
+export async function waitForCount(marker: string, expected: number, timeoutMs = 20_000): Promise<void> {
+  await waitFor(`${expected} conversation(s) marked ${marker}`, async () => (await countOf(marker)) >= expected, timeoutMs);
+}
+
+/** Waits until every marker is applied in the events account; returns how many conversations each produced. */
+export async function waitForAll(markers: string[], timeoutMs = 60_000): Promise<Map<string, number>> {
+  let counts = new Map<string, number>();
+  await waitFor(`${markers.length} markers applied`, async () => {
+    counts = await conversationsByAttribute(EVENTS_ACCOUNT, 'marker', markers);
+    return counts.size === markers.length;
+  }, timeoutMs);
+  return counts;
 }

@@ -101,3 +101,12 @@ export async function waitFor(what, probe, timeoutMs = 60_000) {
     await sleep(200);
   }
 }
+
+/**
+ * Polls `probe` like `waitFor`, but a timeout is an answer, not an error: resolves true once the probe
+ * holds, false when `timeoutMs` passed first (the caller then asserts on what it sees).
+ * @param {() => Promise<boolean>} probe
+ */
+export async function waitUntil(probe, timeoutMs) {
+  return waitFor('', probe, timeoutMs).then(() => true, () => false);
+}

@@ -41,8 +41,10 @@ export class Stack {
   worker: ChildProcess | null = null;
   baseUrl = '';
   workerHealthUrl = '';
-  readonly queue = `conv_e2e_fault_${randomBytes(4).toString('hex')}`;
   private healthPort = 0;
+
+  /** `queue`: a queue of the stack's own unless given (a DedicatedQueue's, say). */
+  constructor(readonly queue = `conv_e2e_fault_${randomBytes(4).toString('hex')}`) {}
 
   async start(env: { gateway?: Record<string, string>; worker?: Record<string, string> | null }): Promise<void> {
     const port = await freePort();

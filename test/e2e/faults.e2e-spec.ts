@@ -1,10 +1,12 @@
 /**
  * Failures an operator will see: RabbitMQ or Postgres going away and coming back (cut with TCP
  * proxies between the apps and the machine's services, which stay up), a worker that never answers,
- * and a worker stopped with SIGTERM in the middle of a burst. Each case runs its own gateway and
+ * and a worker stopped with SIGTERM in the middle of a burst (of events, and of RPC requests whose
+ * replies are in flight: contract 9). Each case runs its own gateway and
  * worker processes on a queue of their own; writes go to account 5.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { RawAmqpClient, type RpcReply } from '../support/amqp-client.js';
 import { conversationsByAttribute, DedicatedQueue } from '../support/dedicated-queue.js';
 import { e2eEnvironment, TOKENS } from '../support/e2e-environment.js';
 import { stopApp, waitFor } from '../support/processes.mjs';
@@ -147,5 +149,46 @@ describe('a worker stopped with SIGTERM during a burst of creates', () => {
     }, 60_000);
     console.log(`rolling restart: the first worker stopped in ${stoppedIn.toFixed(0)} ms`);
     expect([...counts.values()].filter((n) => n !== 1)).toEqual([]);
+  });
+});
+
+describe('9. a worker stopped with SIGTERM while RPC replies are in flight', () => {
+  const queue = new DedicatedQueue('classic');
+  let client: RawAmqpClient;
+  beforeAll(async () => {
+    await queue.open();
+    client = await RawAmqpClient.connect(queue.name);
+  });
+  afterAll(async () => {
+    await client?.close();
+    await queue.close();
+  });
+
+  it('exits 0; every create is answered, or answered on retry (same idempotency key) with the one conversation it made', async () => {
+    const first = queue.startWorker();
+    await queue.waitForConsumers(1);
+    const requests = Array.from({ length: 50 }, (_, i) => ({ marker: `sigterm-rpc-${rand()}-${i}`, key: `sigterm-${randomUUID()}` }));
+    const send = (r: (typeof requests)[number], timeoutMs: number) =>
+      client
+        .rpc('conversations.create', { api_access_token: TOKENS.hooliBot, account_id: ACCOUNT, idempotency_key: r.key, body: { inbox_id: 7, contact_id: 37, custom_attributes: { marker: r.marker } } }, {}, timeoutMs)
+        .catch((): RpcReply | null => null);
+    const pending = requests.map((r) => send(r, 20_000));
+    await waitFor('a first reply', async () => client.received.length > 0, 30_000);
+    const exitCode = await stopApp(first, 12_000);
+
+    queue.startWorker(); // what the first worker left in the queue is the next one's
+    const replies = await Promise.all(pending);
+    // A caller whose reply never came retries with the same idempotency key.
+    const retried = await Promise.all(requests.map((r, i) => replies[i] ?? send(r, 10_000)));
+    const counts = await conversationsByAttribute(ACCOUNT, 'marker', requests.map((r) => r.marker));
+
+    expect(exitCode).toBe(0);
+    const answeredWithItsConversation = requests.filter((r, i) => retried[i]?.body.response?.custom_attributes?.marker === r.marker).length;
+    expect({ answeredWithItsConversation, conversations: counts.size, createdMoreThanOnce: [...counts.values()].filter((n) => n !== 1).length }).toEqual({
+      answeredWithItsConversation: 50,
+      conversations: 50,
+      createdMoreThanOnce: 0,
+    });
+    console.log(`SIGTERM mid-burst: ${replies.filter((r) => r === null).length} of 50 creates needed a retry`);
   });
 });

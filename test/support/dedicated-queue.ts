@@ -1,6 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { queueDefinition } from '#app/contracts';
 import amqp, { type ChannelModel, type GetMessage, type Options } from 'amqplib';
 import pg from 'pg';
 import { appEnv, e2eEnvironment, TOKENS } from './e2e-environment.js';
@@ -56,18 +55,15 @@ export class DedicatedQueue {
   }
 
   /**
-   * Declares the queue and its dead-letter and retry queues as a worker would, for a case that
-   * publishes before any worker of its own runs (a deployment whose workers are all down).
+   * Has the topology declared exactly as the workers of this build declare it, by running one until
+   * it consumes, then stopping it: a deployment whose workers are all down (a case that publishes
+   * before any worker of its own runs).
    */
-  async declare(): Promise<void> {
-    const definition = queueDefinition(this.name, this.type);
-    const channel = await this.connection.createChannel();
-    await channel.assertExchange(definition.deadLetterExchange, 'direct', { durable: true });
-    await channel.assertQueue(definition.deadLetterQueue, definition.deadLetterQueueOptions);
-    await channel.bindQueue(definition.deadLetterQueue, definition.deadLetterExchange, definition.deadLetterQueue);
-    await channel.assertQueue(definition.retryQueue, definition.retryQueueOptions);
-    await channel.assertQueue(definition.name, definition.options);
-    await channel.close();
+  async declareWithWorker(): Promise<void> {
+    const worker = this.startWorker();
+    await this.waitForConsumers(1);
+    await stopApp(worker);
+    await waitFor(`no consumer on ${this.name}`, async () => (await this.consumerCount()) === 0, 10_000);
   }
 
   /**

@@ -7,44 +7,13 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { GetMessage } from 'amqplib';
-import { conversationsByAttribute, DedicatedQueue } from '../support/dedicated-queue.js';
+import { conversationsByAttribute, countOf, createEvent, DedicatedQueue, waitForAll, waitForCount } from '../support/dedicated-queue.js';
 import { e2eEnvironment, TOKENS } from '../support/e2e-environment.js';
 import { sleep, waitFor } from '../support/processes.mjs';
 import { TcpProxy, viaProxy } from '../support/tcp-proxy.js';
 
 const ACCOUNT = 5;
-const INBOX = 7;
-const CONTACT = 36;
 const rand = () => randomBytes(5).toString('hex');
-
-/** A create event (no `id`, no reply_to) marked so it can be found in the database. */
-function createEvent(marker: string, data: Record<string, unknown> = {}, body: Record<string, unknown> = {}) {
-  return {
-    pattern: 'conversations.create',
-    data: {
-      api_access_token: TOKENS.hooliBot,
-      account_id: ACCOUNT,
-      ...data,
-      body: { inbox_id: INBOX, contact_id: CONTACT, custom_attributes: { marker }, ...body },
-    },
-  };
-}
-
-const countOf = async (marker: string) => (await conversationsByAttribute(ACCOUNT, 'marker', [marker])).get(marker) ?? 0;
-
-async function waitForCount(marker: string, expected: number): Promise<void> {
-  await waitFor(`${expected} conversation(s) marked ${marker}`, async () => (await countOf(marker)) >= expected, 20_000);
-}
-
-/** Waits until every marker is applied; returns how many conversations each produced. */
-async function waitForAll(markers: string[], timeoutMs = 60_000): Promise<Map<string, number>> {
-  let counts = new Map<string, number>();
-  await waitFor(`${markers.length} markers applied`, async () => {
-    counts = await conversationsByAttribute(ACCOUNT, 'marker', markers);
-    return counts.size === markers.length;
-  }, timeoutMs);
-  return counts;
-}
 
 const reasonOf = (message: GetMessage) => String(message.properties.headers?.['x-error-reason'] ?? '');
 

@@ -5,68 +5,20 @@
  * and 5 only.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { RawAmqpClient } from '../support/amqp-client.js';
-import { dropDatabase } from '../support/database.mjs';
+import { dropDatabase, scratchDatabase } from '../support/database.mjs';
 import { DedicatedQueue } from '../support/dedicated-queue.js';
+import { EventSubscriber } from '../support/event-subscriber.js';
 import { e2eEnvironment, TOKENS } from '../support/e2e-environment.js';
 import { createConversation } from '../support/http-client.js';
 import { sleep } from '../support/processes.mjs';
 import { TcpProxy, viaProxy } from '../support/tcp-proxy.js';
 
 const rand = () => randomBytes(4).toString('hex');
-const EXCHANGE = `${e2eEnvironment().queue}.events`;
-
-interface Received {
-  body: any;
-  message: ConsumeMessage;
-  at: number;
-}
-
-/** A subscriber with a queue of its own bound to conversation.created. */
-class Subscriber {
-  readonly received: Received[] = [];
-  private connection!: ChannelModel;
-  private channel!: Channel;
-
-  async start(): Promise<void> {
-    this.connection = await amqp.connect(e2eEnvironment().amqpUrl);
-    this.channel = await this.connection.createChannel();
-    await this.channel.assertExchange(EXCHANGE, 'topic', { durable: true });
-    const { queue } = await this.channel.assertQueue('', { exclusive: true });
-    await this.channel.bindQueue(queue, EXCHANGE, 'conversation.created');
-    await this.channel.consume(queue, (message) => {
-      if (message) this.received.push({ body: JSON.parse(message.content.toString()), message, at: performance.now() });
-    }, { noAck: true });
-  }
-
-  /** Events whose conversation carries custom_attributes.marker in `markers`. */
-  marked(markers: Iterable<string>): Received[] {
-    const wanted = new Set(markers);
-    return this.received.filter((r) => wanted.has(r.body?.custom_attributes?.marker));
-  }
-
-  /** Waits for an event of every marker, then `graceMs` more for a wrong duplicate to show. */
-  async waitForMarked(markers: string[], { timeoutMs = 20_000, graceMs = 500 } = {}): Promise<Received[]> {
-    const all = () => new Set(this.marked(markers).map((r) => r.body.custom_attributes.marker)).size === markers.length;
-    const deadline = Date.now() + timeoutMs;
-    while (!all()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${markers.length} events`);
-      await sleep(2);
-    }
-    await sleep(graceMs);
-    return this.marked(markers);
-  }
-
-  async stop(): Promise<void> {
-    await this.connection.close();
-  }
-}
-
 const body = (marker: string, extra: Record<string, unknown> = {}) => ({ inbox_id: 5, contact_id: 20, custom_attributes: { marker }, ...extra });
 
 describe('conversation.created on the events exchange', () => {
-  const subscriber = new Subscriber();
+  const subscriber = new EventSubscriber();
   let amqpClient: RawAmqpClient;
 
   beforeAll(async () => {
@@ -158,26 +110,25 @@ describe('conversation.created on the events exchange', () => {
 describe('the relay\'s broker connection cut while 100 conversations are created', () => {
   const amqpTarget = new URL(e2eEnvironment().amqpUrl);
   const proxy = new TcpProxy(amqpTarget.hostname, Number(amqpTarget.port || 5672));
-  const subscriber = new Subscriber();
+  const subscriber = new EventSubscriber();
   const queue = new DedicatedQueue('classic');
   // A database of its own: no other worker's relay can publish these events behind the proxy's back.
-  const database = new URL(e2eEnvironment().databaseUrl);
-  database.pathname = `/conv_e2e_outbox_${rand()}`;
+  let database: string;
 
   beforeAll(async () => {
-    await scratchDatabase(database.toString());
+    database = await scratchDatabase(e2eEnvironment().databaseUrl);
     await proxy.start();
     await subscriber.start();
     await queue.open();
     // only the relay's connection goes through the proxy; the consumer's does not
-    queue.startWorker({ DATABASE_URL: database.toString(), EVENTS_AMQP_URL: viaProxy(e2eEnvironment().amqpUrl, proxy), OUTBOX_POLL_MS: '100' });
+    queue.startWorker({ DATABASE_URL: database, EVENTS_AMQP_URL: viaProxy(e2eEnvironment().amqpUrl, proxy), OUTBOX_POLL_MS: '100' });
     await queue.waitForConsumers(1);
   });
   afterAll(async () => {
     await queue.close();
     await subscriber.stop();
     await proxy.stop();
-    await dropDatabase(database.toString());
+    await dropDatabase(database);
   });
 
   it('delays the events and loses none: all 100 arrive once it is back, each event_id once', async () => {
@@ -196,12 +147,3 @@ describe('the relay\'s broker connection cut while 100 conversations are created
     expect(events).toHaveLength(100);
   });
 });
-
-/** A migrated database with the e2e fixture, made with the built CLI's own functions. */
-async function scratchDatabase(url: string): Promise<void> {
-  const root = `${process.cwd()}/dist/apps/cli/src`;
-  const { migrate } = (await import(`${root}/database.js`)) as { migrate: (url: string) => Promise<string[]> };
-  const { seedFile } = (await import(`${root}/seed.js`)) as { seedFile: (url: string, file: string) => Promise<unknown> };
-  await migrate(url);
-  await seedFile(url, `${process.cwd()}/test/fixtures/e2e-fixture.json`);
-}

@@ -1,68 +1,20 @@
 /**
  * Failures an operator will see: RabbitMQ or Postgres going away and coming back (cut with TCP
  * proxies between the apps and the machine's services, which stay up), a worker that never answers,
- * and a worker stopped with SIGTERM in the middle of a burst. Each case runs its own gateway and
+ * and a worker stopped with SIGTERM in the middle of a burst (of events, and of RPC requests whose
+ * replies are in flight: contract 9). Each case runs its own gateway and
  * worker processes on a queue of their own; writes go to account 5.
  */
-import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { conversationsByAttribute, DedicatedQueue, deleteQueueTopology } from '../support/dedicated-queue.js';
+import { RawAmqpClient, type RpcReply } from '../support/amqp-client.js';
+import { conversationsByAttribute, DedicatedQueue } from '../support/dedicated-queue.js';
 import { e2eEnvironment, TOKENS } from '../support/e2e-environment.js';
-import { freePort, startApp, stopApp, waitFor } from '../support/processes.mjs';
+import { stopApp, waitFor } from '../support/processes.mjs';
+import { Stack, timedFetch, type Timed } from '../support/stack.js';
 import { TcpProxy, viaProxy } from '../support/tcp-proxy.js';
 
 const ACCOUNT = 5;
 const rand = () => randomBytes(4).toString('hex');
-
-interface Timed {
-  status: number;
-  body: any;
-  ms: number;
-}
-
-async function timedGet(url: string, token?: string): Promise<Timed> {
-  const started = performance.now();
-  const res = await fetch(url, { headers: token ? { api_access_token: token } : {}, signal: AbortSignal.timeout(15_000) });
-  const text = await res.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = text;
-  }
-  return { status: res.status, body, ms: performance.now() - started };
-}
-
-/** A gateway and a worker of their own, with whatever connection settings the case needs. */
-class Stack {
-  gateway!: ChildProcess;
-  worker: ChildProcess | null = null;
-  baseUrl = '';
-  workerHealthUrl = '';
-  readonly queue = `conv_e2e_fault_${rand()}`;
-
-  async start(env: { gateway?: Record<string, string>; worker?: Record<string, string> | null }): Promise<void> {
-    const base = JSON.parse(process.env.E2E_APP_ENV ?? '{}') as Record<string, string>;
-    const port = await freePort();
-    const healthPort = await freePort();
-    this.baseUrl = `http://127.0.0.1:${port}`;
-    this.workerHealthUrl = `http://127.0.0.1:${healthPort}`;
-    if (env.worker !== null) {
-      this.worker = startApp('worker', { ...base, RMQ_QUEUE: this.queue, HEALTH_PORT: String(healthPort), ...env.worker }, `worker-${this.queue}`);
-    }
-    this.gateway = startApp('gateway', { ...base, RMQ_QUEUE: this.queue, PORT: String(port), ...env.gateway }, `gateway-${this.queue}`);
-    await waitFor('the fault-test gateway', async () => (await fetch(`${this.baseUrl}/health/live`)).status === 200, 30_000);
-  }
-
-  list(token: string = TOKENS.hooliAdmin) {
-    return timedGet(`${this.baseUrl}/api/v1/accounts/${ACCOUNT}/conversations?status=all`, token);
-  }
-
-  async stop(): Promise<void> {
-    await Promise.all([this.gateway, this.worker].filter((p): p is ChildProcess => p !== null).map((p) => stopApp(p)));
-    await deleteQueueTopology(this.queue);
-  }
-}
 
 /** Polls until `probe` answers 200; returns how long that took. */
 async function recoveryTime(probe: () => Promise<Timed>, timeoutMs = 20_000): Promise<number> {
@@ -97,15 +49,15 @@ describe('RabbitMQ unreachable', () => {
       expect(typeof answer.body.error).toBe('string');
       expect(answer.ms).toBeLessThan(100);
     }
-    expect((await timedGet(`${stack.baseUrl}/health/ready`)).status).toBe(503);
-    expect((await timedGet(`${stack.baseUrl}/health/live`)).status).toBe(200);
+    expect((await timedFetch(`${stack.baseUrl}/health/ready`)).status).toBe(503);
+    expect((await timedFetch(`${stack.baseUrl}/health/live`)).status).toBe(200);
 
     await proxy.restore();
     const recovered = await recoveryTime(() => stack.list());
     console.log(`broker fault: 503 in at most ${Math.max(...during.map((a) => a.ms)).toFixed(1)} ms; recovered ${recovered.toFixed(0)} ms after the broker came back`);
     expect(recovered).toBeLessThan(10_000);
-    expect((await timedGet(`${stack.baseUrl}/health/ready`)).status).toBe(200);
-    await waitFor('the worker to be ready again', async () => (await timedGet(`${stack.workerHealthUrl}/health/ready`)).status === 200, 10_000);
+    expect((await timedFetch(`${stack.baseUrl}/health/ready`)).status).toBe(200);
+    await waitFor('the worker to be ready again', async () => (await timedFetch(`${stack.workerHealthUrl}/health/ready`)).status === 200, 10_000);
   });
 });
 
@@ -130,13 +82,13 @@ describe('Postgres unreachable', () => {
     const during = await stack.list();
     expect(during.status).toBe(503);
     expect(typeof during.body.error).toBe('string');
-    expect((await timedGet(`${stack.workerHealthUrl}/health/ready`)).status).toBe(503);
+    expect((await timedFetch(`${stack.workerHealthUrl}/health/ready`)).status).toBe(503);
 
     await proxy.restore();
     const recovered = await recoveryTime(() => stack.list());
     console.log(`database fault: 503 in ${during.ms.toFixed(1)} ms; recovered ${recovered.toFixed(0)} ms after the database came back`);
     expect(recovered).toBeLessThan(10_000);
-    expect((await timedGet(`${stack.workerHealthUrl}/health/ready`)).status).toBe(200);
+    expect((await timedFetch(`${stack.workerHealthUrl}/health/ready`)).status).toBe(200);
   });
 });
 
@@ -197,5 +149,46 @@ describe('a worker stopped with SIGTERM during a burst of creates', () => {
     }, 60_000);
     console.log(`rolling restart: the first worker stopped in ${stoppedIn.toFixed(0)} ms`);
     expect([...counts.values()].filter((n) => n !== 1)).toEqual([]);
+  });
+});
+
+describe('9. a worker stopped with SIGTERM while RPC replies are in flight', () => {
+  const queue = new DedicatedQueue('classic');
+  let client: RawAmqpClient;
+  beforeAll(async () => {
+    await queue.open();
+    client = await RawAmqpClient.connect(queue.name);
+  });
+  afterAll(async () => {
+    await client?.close();
+    await queue.close();
+  });
+
+  it('exits 0; every create is answered, or answered on retry (same idempotency key) with the one conversation it made', async () => {
+    const first = queue.startWorker();
+    await queue.waitForConsumers(1);
+    const requests = Array.from({ length: 50 }, (_, i) => ({ marker: `sigterm-rpc-${rand()}-${i}`, key: `sigterm-${randomUUID()}` }));
+    const send = (r: (typeof requests)[number], timeoutMs: number) =>
+      client
+        .rpc('conversations.create', { api_access_token: TOKENS.hooliBot, account_id: ACCOUNT, idempotency_key: r.key, body: { inbox_id: 7, contact_id: 37, custom_attributes: { marker: r.marker } } }, {}, timeoutMs)
+        .catch((): RpcReply | null => null);
+    const pending = requests.map((r) => send(r, 20_000));
+    await waitFor('a first reply', async () => client.received.length > 0, 30_000);
+    const exitCode = await stopApp(first, 12_000);
+
+    queue.startWorker(); // what the first worker left in the queue is the next one's
+    const replies = await Promise.all(pending);
+    // A caller whose reply never came retries with the same idempotency key.
+    const retried = await Promise.all(requests.map((r, i) => replies[i] ?? send(r, 10_000)));
+    const counts = await conversationsByAttribute(ACCOUNT, 'marker', requests.map((r) => r.marker));
+
+    expect(exitCode).toBe(0);
+    const answeredWithItsConversation = requests.filter((r, i) => retried[i]?.body.response?.custom_attributes?.marker === r.marker).length;
+    expect({ answeredWithItsConversation, conversations: counts.size, createdMoreThanOnce: [...counts.values()].filter((n) => n !== 1).length }).toEqual({
+      answeredWithItsConversation: 50,
+      conversations: 50,
+      createdMoreThanOnce: 0,
+    });
+    console.log(`SIGTERM mid-burst: ${replies.filter((r) => r === null).length} of 50 creates needed a retry`);
   });
 });

@@ -16,6 +16,8 @@ export interface RpcReply {
  */
 export class RawAmqpClient {
   private replies = new Map<string, (reply: RpcReply) => void>();
+  /** Every reply that arrived, in order (a request sent twice gets two). */
+  readonly received: RpcReply[] = [];
 
   private constructor(
     readonly connection: ChannelModel,
@@ -23,16 +25,18 @@ export class RawAmqpClient {
     readonly queue: string,
   ) {}
 
-  static async connect(): Promise<RawAmqpClient> {
-    const { amqpUrl, queue } = e2eEnvironment();
-    const connection = await amqp.connect(amqpUrl);
+  /** Requests go to `queue`: the e2e run's queue unless another is given. */
+  static async connect(queue = e2eEnvironment().queue): Promise<RawAmqpClient> {
+    const connection = await amqp.connect(e2eEnvironment().amqpUrl);
     const channel = await connection.createChannel();
     const client = new RawAmqpClient(connection, channel, queue);
     await channel.consume(
       DIRECT_REPLY_TO,
       (message) => {
         if (!message) return;
-        client.replies.get(message.properties.correlationId as string)?.({ body: JSON.parse(message.content.toString()), properties: message.properties });
+        const reply = { body: JSON.parse(message.content.toString()), properties: message.properties };
+        client.received.push(reply);
+        client.replies.get(message.properties.correlationId as string)?.(reply);
       },
       { noAck: true },
     );
@@ -59,6 +63,24 @@ export class RawAmqpClient {
         ...options,
       });
     });
+  }
+
+  /**
+   * Sends `envelope` exactly as given, as an RPC request (reply_to and `correlationId`) without
+   * waiting for the reply: send it twice to look like a redelivery. Replies land in `received`.
+   */
+  request(envelope: { pattern: string; data: unknown; id: string }, correlationId: string, options: Options.Publish = {}): void {
+    this.channel.sendToQueue(this.queue, Buffer.from(JSON.stringify(envelope)), {
+      replyTo: DIRECT_REPLY_TO,
+      correlationId,
+      contentType: 'application/json',
+      ...options,
+    });
+  }
+
+  /** The replies received so far with `correlationId`. */
+  repliesTo(correlationId: string): RpcReply[] {
+    return this.received.filter((r) => r.properties.correlationId === correlationId);
   }
 
   /** An event: no id, no reply_to. `content` may be raw bytes (for poison messages). */

@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import pg from 'pg';
+import { ROOT, runCli } from './processes.mjs';
 
 /**
  * Drops the database of `url` (connections and all).
@@ -15,4 +18,18 @@ export async function dropDatabase(url) {
   } finally {
     await client.end();
   }
+}
+
+/**
+ * A database of its own on the e2e server (migrated, with the e2e fixture loaded), for a case whose
+ * workers must be the only ones writing or relaying there; drop it with `dropDatabase`.
+ * @param {string} like a database URL on the server to use (say, the e2e one)
+ * @returns {Promise<string>} the new database's URL
+ */
+export async function scratchDatabase(like) {
+  const url = new URL(like);
+  url.pathname = `/conv_e2e_scratch_${randomBytes(4).toString('hex')}`;
+  await runCli('migrate.js', [], url.toString());
+  await runCli('seed.js', [path.join(ROOT, 'test', 'fixtures', 'e2e-fixture.json')], url.toString());
+  return url.toString();
 }

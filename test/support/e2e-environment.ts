@@ -12,6 +12,11 @@ export function e2eEnvironment(): E2eEnvironment {
   return { baseUrl: E2E_BASE_URL, databaseUrl: E2E_DATABASE_URL, amqpUrl: E2E_AMQP_URL, queue: E2E_QUEUE };
 }
 
+/** The environment the e2e run's own gateway and worker were started with (set by the global setup). */
+export function appEnv(): Record<string, string> {
+  return JSON.parse(process.env.E2E_APP_ENV ?? '{}') as Record<string, string>;
+}
+
 /** Tokens of test/fixtures/e2e-fixture.json. */
 export const TOKENS = {
   admin: 'e2e-token-ada', // administrator of accounts 1 and 3

@@ -4,11 +4,9 @@
  * processes. Nothing of a developer's own database or queue is touched. Plain ESM: Jest loads a
  * global setup outside its module system, and the apps are the built ones (`npm test` builds).
  */
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { freePort, ROOT, startApp, waitFor } from './processes.mjs';
+import { freePort, ROOT, runCli, startApp, waitFor } from './processes.mjs';
 
 export const E2E_FIXTURE = path.join(ROOT, 'test', 'fixtures', 'e2e-fixture.json');
 
@@ -32,15 +30,4 @@ export default async function globalSetup() {
 
   const list = `http://127.0.0.1:${port}/api/v1/accounts/1/conversations`;
   await waitFor('the gateway and worker to answer', async () => (await fetch(list, { headers: { api_access_token: 'e2e-token-ada' } })).status === 200);
-}
-
-/** Runs a built CLI command against `databaseUrl`; fails with its output. */
-async function runCli(script, args, databaseUrl) {
-  try {
-    await promisify(execFile)(process.execPath, [path.join(ROOT, 'dist/apps/cli/src', script), ...args], {
-      env: { ...process.env, DATABASE_URL: databaseUrl },
-    });
-  } catch (error) {
-    throw new Error(`${script} failed: ${error.stderr || error.message}`);
-  }
 }

@@ -1,8 +1,9 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const LOG_DIR = path.join(ROOT, 'dist', 'e2e-logs');
@@ -43,6 +44,30 @@ export function stopApp(child, graceMs = 10_000) {
   });
 }
 
+/**
+ * Whether a child process has neither exited nor been killed.
+ * @param {import('node:child_process').ChildProcess} child
+ */
+export const isRunning = (child) => child.exitCode === null && child.signalCode === null;
+
+/**
+ * Runs a built CLI command (dist/apps/cli/src/`script`) against `databaseUrl`; resolves with its
+ * output, rejects with its stderr (and exit code) when it fails.
+ * @param {string} script
+ * @param {string[]} args
+ * @param {string} databaseUrl
+ * @returns {Promise<{ stdout: string; stderr: string }>}
+ */
+export async function runCli(script, args, databaseUrl) {
+  try {
+    return await promisify(execFile)(process.execPath, [path.join(ROOT, 'dist/apps/cli/src', script), ...args], {
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+    });
+  } catch (error) {
+    throw new Error(`${script} failed (exit code ${error.code}): ${error.stderr || error.message}`);
+  }
+}
+
 /** @returns {Promise<number>} */
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -75,4 +100,13 @@ export async function waitFor(what, probe, timeoutMs = 60_000) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(200);
   }
+}
+
+/**
+ * Polls `probe` like `waitFor`, but a timeout is an answer, not an error: resolves true once the probe
+ * holds, false when `timeoutMs` passed first (the caller then asserts on what it sees).
+ * @param {() => Promise<boolean>} probe
+ */
+export async function waitUntil(probe, timeoutMs) {
+  return waitFor('', probe, timeoutMs).then(() => true, () => false);
 }

@@ -32,6 +32,7 @@ async function amqpAnswers(url) {
 
 export class OwnRabbitNode {
   kind = 'own RabbitMQ node';
+  fault = 'RabbitMQ node restarted (stop, then start on the same data directory)';
 
   /** @param {string} runId @param {import('./timeline.mjs').Timeline} timeline */
   static async create(runId, timeline) {
@@ -48,7 +49,12 @@ export class OwnRabbitNode {
     mkdirSync(path.join(dir, 'log'));
     writeFileSync(path.join(dir, 'rabbitmq.conf'), `listeners.tcp.local = 127.0.0.1:${port}\n`);
     writeFileSync(path.join(dir, 'plugins'), '[].\n');
-    await run('chown', ['-R', 'rabbitmq:rabbitmq', dir]);
+    try {
+      await run('chown', ['-R', 'rabbitmq:rabbitmq', dir]);
+    } catch (error) {
+      rmSync(dir, { recursive: true, force: true });
+      throw error;
+    }
     return new OwnRabbitNode(`chaos_${runId}@localhost`, dir, port, timeline);
   }
 
@@ -60,13 +66,21 @@ export class OwnRabbitNode {
     this.url = `amqp://guest:guest@127.0.0.1:${port}`;
     /** OS pid of the node's beam process, a last resort for cleanup */
     this.pid = 0;
+    /** @type {Promise<void> | null} */
+    this.starting = null;
   }
 
   describe() {
     return `${this.kind} ${this.name} on 127.0.0.1:${this.port}`;
   }
 
-  async start() {
+  /** Starts the node; `destroy()` waits for a start under way, so a Ctrl-C mid-restart leaves no node behind. */
+  start() {
+    this.starting = this.boot();
+    return this.starting;
+  }
+
+  async boot() {
     const env = {
       ...process.env,
       RABBITMQ_NODENAME: this.name,
@@ -112,6 +126,7 @@ export class OwnRabbitNode {
 
   /** Stops the node (by its pid if rabbitmqctl cannot), keeps its logs in `logDir`, removes its directory. */
   async destroy(logDir) {
+    await Promise.race([this.starting?.catch(() => undefined), sleep(30_000)]);
     try {
       await this.ctl(['stop']);
     } catch {
@@ -139,6 +154,7 @@ export class OwnRabbitNode {
 /** The machine's own RabbitMQ behind a TCP proxy; a "restart" cuts the proxy for a few seconds. */
 export class FallbackBroker {
   kind = 'TCP proxy to the machine\'s RabbitMQ (FALLBACK: the broker itself was not restarted)';
+  fault = 'RabbitMQ proxy cut (FALLBACK: connections dropped and refused, the broker kept running)';
 
   constructor(targetUrl, downSeconds = 6) {
     this.target = new URL(targetUrl);

@@ -10,7 +10,7 @@ import { randomBetween, sleep } from './util.mjs';
 
 /**
  * @param {{ plan: ReturnType<typeof import('./options.mjs').parseOptions>, stack: import('./stack.mjs').Stack,
- *   broker: { restart(): Promise<number> }, pgProxy: import('./tcp-proxy.mjs').TcpProxy,
+ *   broker: { fault: string, restart(): Promise<number> }, pgProxy: import('./tcp-proxy.mjs').TcpProxy,
  *   timeline: import('./timeline.mjs').Timeline, loadFinished: Promise<unknown> }} options
  */
 export async function runFaults({ plan, stack, broker, pgProxy, timeline, loadFinished }) {
@@ -22,11 +22,11 @@ export async function runFaults({ plan, stack, broker, pgProxy, timeline, loadFi
 
   const outages = (async () => {
     await at(plan.brokerRestartAt);
-    timeline.log('FAULT: stopping the RabbitMQ node');
+    timeline.log(`FAULT: ${broker.fault}`);
     const brokerAt = elapsed();
     const downMs = await broker.restart();
     report.brokerRestart = { at: brokerAt, downMs };
-    timeline.log(`FAULT over: RabbitMQ node back after ${(downMs / 1000).toFixed(1)} s`);
+    timeline.log(`FAULT over: RabbitMQ reachable again after ${(downMs / 1000).toFixed(1)} s`);
 
     const earliest = performance.now() + 3000; // a gap after the broker is back, however late that was
     await at(plan.pgCutAt);

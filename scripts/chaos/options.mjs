@@ -29,15 +29,17 @@ const SMOKE = {
   quietTimeoutSeconds: 90,
 };
 
-const USAGE = `usage: npm run chaos -- [--smoke] [--creates N] [--concurrency N] [--keep-db]
+const USAGE = `usage: npm run chaos -- [--smoke] [--creates N] [--concurrency N] [--keep-db] [--fallback-broker]
   --smoke        ${SMOKE.creates} creates over ${SMOKE.loadSeconds} s, a ${SMOKE.pgCutSeconds} s Postgres cut, ${SMOKE.maxKills} worker kills
   --creates N    creates to drive (default ${FULL.creates}, smoke ${SMOKE.creates})
   --concurrency  creates in flight at most (default ${FULL.concurrency})
-  --keep-db      leave the scratch database behind for inspection`;
+  --keep-db      leave the scratch database behind for inspection
+  --fallback-broker  do not start a RabbitMQ node: proxy the machine's broker and cut the proxy instead
+                 of restarting (what the run does by itself when it cannot start a node)`;
 
 /** @param {string[]} argv */
 export function parseOptions(argv) {
-  const plan = { ...(argv.includes('--smoke') ? SMOKE : FULL), keepDb: false };
+  const plan = { ...(argv.includes('--smoke') ? SMOKE : FULL), keepDb: false, fallbackBroker: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const number = () => {
@@ -49,6 +51,7 @@ export function parseOptions(argv) {
     else if (arg === '--creates') plan.creates = number();
     else if (arg === '--concurrency') plan.concurrency = number();
     else if (arg === '--keep-db') plan.keepDb = true;
+    else if (arg === '--fallback-broker') plan.fallbackBroker = true;
     else if (arg === '--help' || arg === '-h') {
       console.log(USAGE);
       process.exit(0);

@@ -10,9 +10,9 @@ const row = (...cells) => `| ${cells.map(cell).join(' | ')} |`;
 const counts = (values) => [...tally(values)].sort((a, b) => b[1] - a[1]).map(([v, n]) => `${v}×${n}`).join(', ') || '–';
 
 /**
- * @param {{ runId: string, plan: any, commit: string, brokerKind: string, checks: any[], results: any[], stored: any[],
+ * @param {{ runId: string, plan: any, commit: string, brokerKind: string, brokerFault: string, checks: any[], results: any[], stored: any[],
  *   faults: any, stack: import('./stack.mjs').Stack, memory: any[], seconds: { setup: number, load: number, quiet: number, total: number },
- *   subscriber: any, deadLetterCount: number }} run
+ *   subscriber: any, deadLetterCount: number, stopped: { name: string, code: number | null, signal: string | null }[], stopSeconds: number }} run
  */
 export function renderReport(run) {
   const { plan, results, checks, faults, memory, seconds } = run;
@@ -28,8 +28,8 @@ export function renderReport(run) {
   for (const c of checks) lines.push(row(c.name, c.pass ? 'pass' : '**FAIL**', c.detail));
   lines.push('');
 
-  lines.push(row('path', 'attempted', 'answered 200', 'other answers', 'no answer', 'extra attempts', 'stored once', 'stored 2+ times', 'not stored'));
-  lines.push(row('---', '---:', '---:', '---', '---', '---:', '---:', '---:', '---:'));
+  lines.push(row('path', 'attempted', 'answered 200', 'other answers', 'no answer', 'extra attempts', 'stored once', 'stored 2+ times', 'not stored', 'stored, though not answered 200'));
+  lines.push(row('---', '---:', '---:', '---', '---', '---:', '---:', '---:', '---:', '---:'));
   for (const path of PATHS) {
     const mine = results.filter((r) => r.path === path);
     const event = path === 'event';
@@ -48,6 +48,7 @@ export function renderReport(run) {
         mine.filter((r) => storedRefs.get(r.ref) === 1).length,
         mine.filter((r) => (storedRefs.get(r.ref) ?? 0) > 1).length,
         mine.filter((r) => !storedRefs.has(r.ref)).length,
+        event ? '–' : mine.filter((r) => r.status !== 200 && storedRefs.has(r.ref)).length,
       ),
     );
   }
@@ -59,10 +60,12 @@ export function renderReport(run) {
   lines.push(row('---', '---'));
   lines.push(row('worker SIGKILLs (each started again at once)', `${faults.kills.length}${faults.kills.length ? ` at load +${faults.kills.map((k) => `${k.t.toFixed(0)}`).join(', ')} s` : ''}`));
   lines.push(row('processes that exited by themselves', run.stack.unexpectedExits.length ? run.stack.unexpectedExits.map((e) => `${e.name} at run ${e.t.toFixed(0)} s`).join(', ') : 0));
-  lines.push(row('RabbitMQ restart', faults.brokerRestart ? `at load +${faults.brokerRestart.at.toFixed(0)} s, unreachable ${(faults.brokerRestart.downMs / 1000).toFixed(1)} s` : 'did not happen'));
+  lines.push(row(run.brokerFault, faults.brokerRestart ? `at load +${faults.brokerRestart.at.toFixed(0)} s, unreachable ${(faults.brokerRestart.downMs / 1000).toFixed(1)} s` : 'did not happen'));
   lines.push(row('Postgres cut', faults.pgCut ? `at load +${faults.pgCut.at.toFixed(0)} s for ${faults.pgCut.seconds} s, ${faults.pgCut.dropped} connections dropped` : 'did not happen'));
   lines.push(row('conversation.created deliveries / distinct event_ids', `${run.subscriber.deliveries} / ${run.subscriber.events.size}`));
   lines.push(row('messages in the DLQ', run.deadLetterCount));
+  const unclean = run.stopped.filter((s) => s.code !== 0);
+  lines.push(row('SIGTERM to every app at the end', `${unclean.length ? `NOT ALL EXITED 0: ${unclean.map((s) => `${s.name} code ${s.code} signal ${s.signal}`).join(', ')}` : 'all exited 0'}, within ${run.stopSeconds.toFixed(1)} s`));
   lines.push(row('duration: setup / load / wait for quiet / total', `${seconds.setup.toFixed(0)} s / ${seconds.load.toFixed(0)} s / ${seconds.quiet.toFixed(0)} s / ${seconds.total.toFixed(0)} s`));
   lines.push('');
 

@@ -158,6 +158,10 @@ async function main() {
     (await c.query(`SELECT display_id, uuid, custom_attributes->>'chaos_ref' AS ref FROM conversations WHERE id > $1 ORDER BY id`, [seededUpTo])).rows,
   );
   const deadLetters = await drainDeadLetters(broker.url, `${queue}.dlq`);
+  // SIGTERM now rather than in the cleanup, so the report can say whether each app stopped cleanly.
+  const stopping = performance.now();
+  const stopped = await stack.stop();
+  const stopSeconds = (performance.now() - stopping) / 1000;
   const checks = runChecks({ results, stored, subscriber, deadLetters, poison, unexpectedExits: stack.unexpectedExits, quiet });
 
   const report = renderReport({
@@ -165,6 +169,7 @@ async function main() {
     plan,
     commit: commitDescription(),
     brokerKind: broker.describe(),
+    brokerFault: broker.fault,
     checks,
     results,
     stored,
@@ -173,6 +178,8 @@ async function main() {
     memory,
     subscriber,
     deadLetterCount: deadLetters.length,
+    stopped,
+    stopSeconds,
     seconds: { setup: setupSeconds, load: loadSeconds, quiet: quiet.seconds, total: timeline.now() },
   });
   writeFileSync(path.join(logDir, 'report.md'), `${report}\n`);
@@ -185,6 +192,7 @@ async function main() {
 /** The run's own RabbitMQ node, or (if that cannot be started) a TCP proxy to the machine's broker. */
 async function startBroker(queue, eventsExchange, subscriberQueue) {
   try {
+    if (plan.fallbackBroker) throw new Error('--fallback-broker given');
     const node = await OwnRabbitNode.create(runId, timeline);
     undo.push({ what: 'stop the RabbitMQ node', run: () => node.destroy(logDir) });
     await node.start();

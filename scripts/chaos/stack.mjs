@@ -141,13 +141,14 @@ export class Stack {
   }
 }
 
+/** The line of a dying process's last output that best says why: its last error, else its last line. */
 function lastLine(tail) {
-  const lines = tail.trim().split('\n').filter(Boolean);
-  const line = lines.at(-1) ?? '(no output)';
+  const lines = tail.replace(/\x1b\[[0-9;]*m/g, '').trim().split('\n').filter(Boolean);
+  const line = lines.findLast((l) => /Error:|failed to start|"level":(50|60)/.test(l)) ?? lines.at(-1) ?? '(no output)';
   try {
     const parsed = JSON.parse(line); // pino JSON lines
-    return String(parsed.msg ?? line).slice(0, 200);
+    return String(parsed.err?.message ?? parsed.msg ?? line).slice(0, 200);
   } catch {
-    return line.slice(0, 200);
+    return line.trim().slice(0, 200);
   }
 }

@@ -1,8 +1,8 @@
 /**
  * conversations.create as an RPC over raw amqplib, as another service would call it (README
- * "Calling it over AMQP"): the NestJS envelope by hand, direct reply-to, a correlation id, and an
- * expiration equal to how long it waits (as the gateway does). Never retried: a request without an
- * idempotency key is not safe to repeat, so its outcome is recorded as it is.
+ * "Calling it over AMQP"): the NestJS envelope by hand, direct reply-to, a correlation id, and both an
+ * expiration and an x-reply-deadline header for how long it waits (as the gateway does). Never
+ * retried: a request without an idempotency key is not safe to repeat, so its outcome is recorded.
  */
 import { randomUUID } from 'node:crypto';
 import { AmqpLink } from './amqp-link.mjs';
@@ -62,6 +62,8 @@ export class RpcClient {
           correlationId: id,
           contentType: 'application/json',
           expiration: String(this.timeoutMs),
+          // When this caller stops waiting: a worker that takes the request later discards it unexecuted.
+          headers: { 'x-reply-deadline': Date.now() + this.timeoutMs },
         });
       } catch {
         settle({ status: null, outcome: 'broker unreachable' });

@@ -34,8 +34,8 @@ export class OwnRabbitNode {
   kind = 'own RabbitMQ node';
   fault = 'RabbitMQ node restarted (stop, then start on the same data directory)';
 
-  /** @param {string} runId @param {import('./timeline.mjs').Timeline} timeline */
-  static async create(runId, timeline) {
+  /** Picks ports and prepares the node's directory (it does not start it). @param {string} runId */
+  static async create(runId) {
     if (process.getuid?.() !== 0) throw new Error('starting a RabbitMQ node of its own needs root (rabbitmq-server runs as the rabbitmq user)');
     let port = 0;
     for (let i = 0; i < 50 && !port; i++) {
@@ -55,14 +55,13 @@ export class OwnRabbitNode {
       rmSync(dir, { recursive: true, force: true });
       throw error;
     }
-    return new OwnRabbitNode(`chaos_${runId}@localhost`, dir, port, timeline);
+    return new OwnRabbitNode(`chaos_${runId}@localhost`, dir, port);
   }
 
-  constructor(name, dir, port, timeline) {
+  constructor(name, dir, port) {
     this.name = name;
     this.dir = dir;
     this.port = port;
-    this.timeline = timeline;
     this.url = `amqp://guest:guest@127.0.0.1:${port}`;
     /** OS pid of the node's beam process, a last resort for cleanup */
     this.pid = 0;

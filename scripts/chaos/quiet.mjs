@@ -3,15 +3,16 @@
  * no unpublished row in outbox_events, and the work queue, its retry queue and the subscriber's queue
  * empty (ready and unacknowledged), twice in a row. Gives up after `timeoutMs` and says what was left.
  */
+import { withClient } from './database.mjs';
 import { sleep } from './util.mjs';
 
 const POLL_MS = 2000;
 
 /**
  * @param {{ databaseUrl: string, broker: { queueDepths(): Promise<Map<string, number>> }, queues: string[],
- *   timeoutMs: number, withClient: Function, timeline: import('./timeline.mjs').Timeline }} options
+ *   timeoutMs: number, timeline: import('./timeline.mjs').Timeline }} options
  */
-export async function waitForQuiet({ databaseUrl, broker, queues, timeoutMs, withClient, timeline }) {
+export async function waitForQuiet({ databaseUrl, broker, queues, timeoutMs, timeline }) {
   const started = performance.now();
   let calmPolls = 0;
   let last = {};

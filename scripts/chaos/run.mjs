@@ -147,7 +147,6 @@ async function main() {
     broker,
     queues: [queue, `${queue}.retry`, subscriberQueue],
     timeoutMs: plan.quietTimeoutSeconds * 1000,
-    withClient,
     timeline,
   });
   if (quiet.reached) timeline.log(`quiet after ${quiet.seconds.toFixed(1)} s`);
@@ -193,7 +192,7 @@ async function main() {
 async function startBroker(queue, eventsExchange, subscriberQueue) {
   try {
     if (plan.fallbackBroker) throw new Error('--fallback-broker given');
-    const node = await OwnRabbitNode.create(runId, timeline);
+    const node = await OwnRabbitNode.create(runId);
     undo.push({ what: 'stop the RabbitMQ node', run: () => node.destroy(logDir) });
     await node.start();
     timeline.log(`RabbitMQ: ${node.describe()}`);

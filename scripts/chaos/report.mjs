@@ -52,6 +52,12 @@ export function renderReport(run) {
       ),
     );
   }
+  // A caller told "no" (or told nothing) whose create happened anyway: only a key makes that safe to retry.
+  const storedAnyway = results.filter((r) => r.path !== 'event' && r.status !== 200 && storedRefs.has(r.ref));
+  if (storedAnyway.length) {
+    const shown = storedAnyway.slice(0, 10).map((r) => `${r.ref} (${r.outcome}, sent at load +${r.startedAt.toFixed(1)} s, answered after ${(r.ms / 1000).toFixed(1)} s)`);
+    lines.push('', `Stored though the caller did not get a 200: ${shown.join('; ')}${storedAnyway.length > 10 ? `; … (${storedAnyway.length} in all)` : ''}.`);
+  }
   const keyed = results.filter((r) => r.path === 'http_keyed' && r.answers.length > 1);
   if (keyed.length) lines.push('', `Answers seen by keyed HTTP callers before their last one: ${counts(keyed.flatMap((r) => r.answers.slice(0, -1)))}.`);
   lines.push('');

@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import amqp from 'amqplib';
-import { TcpProxy } from './tcp-proxy.mjs';
+import { TcpProxy, viaProxy } from '../../test/support/tcp-proxy.mjs';
 import { portIsFree, portIsOpen, randomBetween, sleep, waitFor } from './util.mjs';
 
 const run = promisify(execFile);
@@ -171,7 +171,7 @@ export class FallbackBroker {
 
   async start() {
     await this.proxy.start();
-    this.url = this.proxy.wrap(this.target.toString());
+    this.url = viaProxy(this.target.toString(), this.proxy);
   }
 
   async restart() {

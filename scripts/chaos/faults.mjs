@@ -10,7 +10,7 @@ import { randomBetween, sleep } from './util.mjs';
 
 /**
  * @param {{ plan: ReturnType<typeof import('./options.mjs').parseOptions>, stack: import('./stack.mjs').Stack,
- *   broker: { fault: string, restart(): Promise<number> }, pgProxy: import('./tcp-proxy.mjs').TcpProxy,
+ *   broker: { fault: string, restart(): Promise<number> }, pgProxy: import('../../test/support/tcp-proxy.mjs').TcpProxy,
  *   timeline: import('./timeline.mjs').Timeline, loadFinished: Promise<unknown> }} options
  */
 export async function runFaults({ plan, stack, broker, pgProxy, timeline, loadFinished }) {

@@ -26,7 +26,7 @@ import { renderReport } from './report.mjs';
 import { RpcClient } from './rpc-client.mjs';
 import { Stack } from './stack.mjs';
 import { EventSubscriber } from './subscriber.mjs';
-import { TcpProxy } from './tcp-proxy.mjs';
+import { TcpProxy, viaProxy } from '../../test/support/tcp-proxy.mjs';
 import { Timeline } from './timeline.mjs';
 import { freePort, ROOT } from './util.mjs';
 
@@ -100,7 +100,7 @@ async function main() {
   }
   for (let i = 1; i <= WORKERS; i++) {
     const port = await freePort();
-    const env = { ...common, DATABASE_URL: pgProxy.wrap(databaseUrl), EVENTS_EXCHANGE: eventsExchange, HEALTH_PORT: String(port), HEALTH_HOST: '127.0.0.1' };
+    const env = { ...common, DATABASE_URL: viaProxy(databaseUrl, pgProxy), EVENTS_EXCHANGE: eventsExchange, HEALTH_PORT: String(port), HEALTH_HOST: '127.0.0.1' };
     stack.add('worker', `worker-${i}`, env, `http://127.0.0.1:${port}`);
   }
   undo.push({ what: 'stop the apps', run: () => stack.stop() });

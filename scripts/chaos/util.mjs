@@ -1,47 +1,12 @@
 /** Small helpers shared by the chaos modules: time, ports, polling, process memory. */
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-/** @param {number} ms */
-export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+// Shared with the end-to-end tests: one implementation of each.
+export { freePort, ROOT, sleep, waitFor } from '../../test/support/processes.mjs';
 
 /** A random integer in [min, max]. */
 export const randomBetween = (min, max) => min + Math.floor(Math.random() * (max - min + 1));
-
-/**
- * Polls `probe` until it returns true or `timeoutMs` passes.
- * @param {string} what
- * @param {() => Promise<boolean>} probe
- */
-export async function waitFor(what, probe, timeoutMs = 60_000, everyMs = 250) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await probe()) return;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
-
-/** A port the OS says is free now. @returns {Promise<number>} */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = /** @type {net.AddressInfo} */ (server.address());
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Whether `port` can be listened on at 127.0.0.1 right now. @returns {Promise<boolean>} */
 export function portIsFree(port) {

@@ -7,10 +7,9 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { GetMessage } from 'amqplib';
-import { conversationsByAttribute, countOf, createEvent, DedicatedQueue, waitForAll, waitForCount } from '../support/dedicated-queue.js';
-import { e2eEnvironment, TOKENS } from '../support/e2e-environment.js';
+import { conversationsByAttribute, countOf, createEvent, databaseProxy, DedicatedQueue, queueWithWorkerBehind, waitForAll, waitForCount } from '../support/dedicated-queue.js';
+import { TOKENS } from '../support/e2e-environment.js';
 import { sleep, waitFor } from '../support/processes.mjs';
-import { TcpProxy, viaProxy } from '../support/tcp-proxy.js';
 
 const ACCOUNT = 5;
 const rand = () => randomBytes(5).toString('hex');
@@ -125,19 +124,8 @@ describe.each(['classic', 'quorum'] as const)('a worker killed mid-burst (%s que
 });
 
 describe.each(['classic', 'quorum'] as const)('the database unreachable while events arrive (%s queue)', (type) => {
-  const proxy = new TcpProxy('127.0.0.1', Number(new URL(e2eEnvironment().databaseUrl).port || 5432));
-  const queue = new DedicatedQueue(type, { EVENT_RETRY_DELAY_MS: '100', EVENT_RETRY_MAX_DELAY_MS: '400' });
-
-  beforeAll(async () => {
-    await proxy.start();
-    await queue.open();
-    queue.startWorker({ DATABASE_URL: viaProxy(e2eEnvironment().databaseUrl, proxy) });
-    await queue.waitForConsumers(1);
-  });
-  afterAll(async () => {
-    await queue.close();
-    await proxy.stop();
-  });
+  const proxy = databaseProxy();
+  const queue = queueWithWorkerBehind(proxy, new DedicatedQueue(type, { EVENT_RETRY_DELAY_MS: '100', EVENT_RETRY_MAX_DELAY_MS: '400' }));
 
   it('retries an event with a growing delay and applies it once the database is back', async () => {
     await proxy.cut();

@@ -8,11 +8,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { GetMessage } from 'amqplib';
 import { RawAmqpClient } from '../support/amqp-client.js';
-import { conversationsByAttribute, countOf, createEvent, DedicatedQueue, waitForCount } from '../support/dedicated-queue.js';
+import { conversationsByAttribute, countOf, createEvent, databaseProxy, DedicatedQueue, waitForCount } from '../support/dedicated-queue.js';
 import { e2eEnvironment, TOKENS } from '../support/e2e-environment.js';
 import { freePort, isRunning, sleep, waitUntil } from '../support/processes.mjs';
 import { Stack } from '../support/stack.js';
-import { TcpProxy, viaProxy } from '../support/tcp-proxy.js';
+import { viaProxy } from '../support/tcp-proxy.mjs';
 
 const ACCOUNT = 5;
 const CONTACT = 40;
@@ -22,7 +22,6 @@ const body = (marker: string) => ({ inbox_id: 7, contact_id: CONTACT, custom_att
 const createData = (marker: string) => createEvent(marker, {}, { contact_id: CONTACT }).data;
 const event = (marker: string) => createEvent(marker, {}, { contact_id: CONTACT });
 const markers = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${rand()}-${i}`);
-const databaseProxy = () => new TcpProxy('127.0.0.1', Number(new URL(e2eEnvironment().databaseUrl).port || 5432));
 
 /** The worker's readiness status, or 0 when nothing answers on its port. */
 async function readiness(healthUrl: string): Promise<number> {

@@ -12,7 +12,7 @@ import { EventSubscriber } from '../support/event-subscriber.js';
 import { e2eEnvironment, TOKENS } from '../support/e2e-environment.js';
 import { createConversation } from '../support/http-client.js';
 import { sleep } from '../support/processes.mjs';
-import { TcpProxy, viaProxy } from '../support/tcp-proxy.js';
+import { TcpProxy, viaProxy } from '../support/tcp-proxy.mjs';
 
 const rand = () => randomBytes(4).toString('hex');
 const body = (marker: string, extra: Record<string, unknown> = {}) => ({ inbox_id: 5, contact_id: 20, custom_attributes: { marker }, ...extra });

@@ -11,7 +11,7 @@ import { conversationsByAttribute, DedicatedQueue } from '../support/dedicated-q
 import { e2eEnvironment, TOKENS } from '../support/e2e-environment.js';
 import { stopApp, waitFor } from '../support/processes.mjs';
 import { Stack, timedFetch, type Timed } from '../support/stack.js';
-import { TcpProxy, viaProxy } from '../support/tcp-proxy.js';
+import { TcpProxy, viaProxy } from '../support/tcp-proxy.mjs';
 
 const ACCOUNT = 5;
 const rand = () => randomBytes(4).toString('hex');

@@ -10,10 +10,9 @@ import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { GetMessage } from 'amqplib';
-import { conversationsByAttribute, countOf, createEvent, DedicatedQueue, waitForCount } from '../support/dedicated-queue.js';
+import { conversationsByAttribute, countOf, createEvent, databaseProxy, DedicatedQueue, queueWithWorkerBehind, waitForCount } from '../support/dedicated-queue.js';
 import { e2eEnvironment } from '../support/e2e-environment.js';
 import { isRunning, sleep, waitUntil } from '../support/processes.mjs';
-import { TcpProxy, viaProxy } from '../support/tcp-proxy.js';
 
 const ACCOUNT = 5;
 const rand = () => randomBytes(4).toString('hex');
@@ -83,19 +82,8 @@ const HEADER_SETS: [string, Record<string, unknown>[]][] = [
 ];
 
 describe.each(HEADER_SETS)('5. events with %s while the database is away for 4 s', (_, headerSets) => {
-  const proxy = new TcpProxy('127.0.0.1', Number(new URL(e2eEnvironment().databaseUrl).port || 5432));
-  const queue = new DedicatedQueue('classic');
-
-  beforeAll(async () => {
-    await proxy.start();
-    await queue.open();
-    queue.startWorker({ DATABASE_URL: viaProxy(e2eEnvironment().databaseUrl, proxy) });
-    await queue.waitForConsumers(1);
-  });
-  afterAll(async () => {
-    await queue.close();
-    await proxy.stop();
-  });
+  const proxy = databaseProxy();
+  const queue = queueWithWorkerBehind(proxy, new DedicatedQueue('classic'));
 
   it('applies each valid event once, dead-letters each invalid one once, and the worker lives', async () => {
     const valid = headerSets.map((headers) => ({ marker: `odd-valid-${rand()}`, messageId: randomUUID(), headers }));

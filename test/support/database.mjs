@@ -29,7 +29,17 @@ export async function dropDatabase(url) {
 export async function scratchDatabase(like) {
   const url = new URL(like);
   url.pathname = `/conv_e2e_scratch_${randomBytes(4).toString('hex')}`;
-  await runCli('migrate.js', [], url.toString());
-  await runCli('seed.js', [path.join(ROOT, 'test', 'fixtures', 'e2e-fixture.json')], url.toString());
+  await createDatabase(url.toString(), path.join(ROOT, 'test', 'fixtures', 'e2e-fixture.json'));
   return url.toString();
+}
+
+/**
+ * Creates and migrates the database of `url` with the built `migrate` command, then loads `fixtureFile`
+ * with the built `seed` command: the commands an operator runs.
+ * @param {string} url
+ * @param {string} fixtureFile
+ */
+export async function createDatabase(url, fixtureFile) {
+  await runCli('migrate.js', [], url);
+  await runCli('seed.js', [fixtureFile], url);
 }

@@ -4,6 +4,7 @@ import amqp, { type ChannelModel, type GetMessage, type Options } from 'amqplib'
 import pg from 'pg';
 import { appEnv, e2eEnvironment, TOKENS } from './e2e-environment.js';
 import { startApp, stopApp, waitFor } from './processes.mjs';
+import { TcpProxy, viaProxy } from './tcp-proxy.mjs';
 
 /** The account the event tests write to (Hooli), its API inbox and its first contact. */
 const EVENTS_ACCOUNT = 5;
@@ -207,4 +208,27 @@ export async function waitForAll(markers: string[], timeoutMs = 60_000): Promise
     return counts.size === markers.length;
   }, timeoutMs);
   return counts;
+}
+
+/** A proxy in front of the e2e Postgres, for a worker whose database a case cuts and restores. */
+export function databaseProxy(): TcpProxy {
+  return new TcpProxy('127.0.0.1', Number(new URL(e2eEnvironment().databaseUrl).port || 5432));
+}
+
+/**
+ * Registers, in the calling describe block, a dedicated queue with one worker that reaches Postgres
+ * through `proxy` (started before it, stopped after): the setup of every database-outage case.
+ */
+export function queueWithWorkerBehind(proxy: TcpProxy, queue: DedicatedQueue): DedicatedQueue {
+  beforeAll(async () => {
+    await proxy.start();
+    await queue.open();
+    queue.startWorker({ DATABASE_URL: viaProxy(e2eEnvironment().databaseUrl, proxy) });
+    await queue.waitForConsumers(1);
+  });
+  afterAll(async () => {
+    await queue.close();
+    await proxy.stop();
+  });
+  return queue;
 }

@@ -89,7 +89,7 @@ export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * @param {string} what
  * @param {() => Promise<boolean>} probe
  */
-export async function waitFor(what, probe, timeoutMs = 60_000) {
+export async function waitFor(what, probe, timeoutMs = 60_000, everyMs = 200) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -97,8 +97,8 @@ export async function waitFor(what, probe, timeoutMs = 60_000) {
     } catch {
       // not yet
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(everyMs);
   }
 }
 

@@ -1,7 +1,8 @@
 /**
- * A TCP proxy in front of a service, so the run can make it look down without touching the machine's
- * own service: `cut()` drops every connection and stops listening (new connections are refused),
- * `restore()` listens again on the same port. The same pattern as test/support/tcp-proxy.ts.
+ * A TCP proxy between an app and Postgres or RabbitMQ, so a fault test (or the chaos run) can make the
+ * service look down without touching the machine's own: `cut()` drops every connection and stops
+ * listening (new connections are refused), `restore()` listens again on the same port. Plain ESM with
+ * JSDoc types, so the TypeScript tests and the chaos script share it.
  */
 import net from 'node:net';
 
@@ -54,11 +55,19 @@ export class TcpProxy {
     if (!this.server) await this.start(this.port);
   }
 
-  /** `url` with its host and port replaced by the proxy's. @param {string} url */
-  wrap(url) {
-    const u = new URL(url);
-    u.hostname = '127.0.0.1';
-    u.port = String(this.port);
-    return u.toString();
+  async stop() {
+    await this.cut();
   }
+}
+
+/**
+ * `url` with its host and port replaced by the proxy's.
+ * @param {string} url
+ * @param {TcpProxy} proxy
+ */
+export function viaProxy(url, proxy) {
+  const u = new URL(url);
+  u.hostname = '127.0.0.1';
+  u.port = String(proxy.port);
+  return u.toString();
 }

@@ -39,7 +39,7 @@ export const ErrorReplies = {
   unprocessable: (error: string, attributes: string[]): ErrorReply => ({ status: 422, error, attributes }),
   internal: (): ErrorReply => ({ status: 500, error: ERROR_TEXT.internal }),
   unavailable: (error: string = ERROR_TEXT.unavailable): ErrorReply => ({ status: 503, error }),
-  timeout: (): ErrorReply => ({ status: 504, error: ERROR_TEXT.timeout }),
+  timeout: (error: string = ERROR_TEXT.timeout): ErrorReply => ({ status: 504, error }),
 };
 
 /** True for a value shaped like an ErrorReply (as it arrives from the broker: plain JSON). */

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { ClientProxy, RmqRecord } from '@nestjs/microservices';
 import { ErrorReplies, isErrorReply, REQUEST_ID_HEADER, RPC_DEADLINE_HEADER, type ErrorReply, type Pattern } from '#app/contracts';
 import type { BrokerConnection } from '#app/runtime';
-import { filter, firstValueFrom, Subject, takeUntil, timeout, TimeoutError } from 'rxjs';
+import { EmptyError, filter, firstValueFrom, Subject, takeUntil, timeout, TimeoutError } from 'rxjs';
 import { ErrorReplyException } from '../http/error-reply.exception.js';
 import { GatewayMetrics, type RpcOutcome } from '../observability/gateway-metrics.js';
 
@@ -98,12 +98,17 @@ export class ConversationsRpc implements BrokerConnection, OnApplicationBootstra
   private failureReply(error: unknown): ErrorReply {
     if (isErrorReply(error)) return error; // the worker's own error reply
     if (error instanceof TimeoutError) return ErrorReplies.timeout();
-    // The connection dropped while waiting (no value before takeUntil), or the client failed to
-    // publish: while the broker is down it rejects with a plain string or a connection error.
+    // The connection dropped after the request went out: its reply cannot arrive any more, but a worker
+    // may still have done the work. Not a 503 ("not done, try again"): without an Idempotency-Key a
+    // retry could create twice.
+    if (error instanceof EmptyError) return ErrorReplies.timeout(REPLY_LOST);
+    // The client failed to publish: while the broker is down it rejects with a plain string or a connection error.
     this.log.warn(`RPC failed: ${describe(error)}`);
     return unavailable();
   }
 }
+
+const REPLY_LOST = 'The connection to the message broker dropped before the reply came; the request may have been carried out. Retry with the same Idempotency-Key to be sure.';
 
 const unavailable = () => ErrorReplies.unavailable('The message broker is unavailable; try again shortly.');
 

@@ -70,7 +70,9 @@ export class MessageSettlement {
     settled: (outcome: MessageOutcome) => void,
   ): Promise<undefined> {
     const reply = errorReplyFor(error);
-    if (reply.status >= 500) this.log.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    // An outage is expected and says so in one line; anything else unexpected is a bug, with its stack.
+    if (reply.status === 503) this.log.warn(`database unavailable: ${error instanceof Error ? error.message : String(error)}`);
+    else if (reply.status >= 500) this.log.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     if (isRpcRequest(message)) {
       this.ack(channel, message);
       settled('error_reply');

@@ -437,19 +437,19 @@ async function setTrigger(pool: pg.Pool, variant: 'deferred (shipped)' | 'immedi
 async function rebuildCounts(pool: pg.Pool, accountId: number): Promise<void> {
   await pool.query(`BEGIN; LOCK TABLE conversations IN SHARE ROW EXCLUSIVE MODE;
     DELETE FROM conversation_counts WHERE account_id = ${Number(accountId)};
-    INSERT INTO conversation_counts (account_id, status, inbox_id, team_id, assignee_id, n)
-      SELECT account_id, status, inbox_id, COALESCE(team_id, 0), COALESCE(assignee_id, 0), count(*)
-        FROM conversations WHERE account_id = ${Number(accountId)} GROUP BY 1, 2, 3, 4, 5;
+    INSERT INTO conversation_counts (account_id, status, inbox_id, team_id, assignee_id, unattended, n)
+      SELECT account_id, status, inbox_id, COALESCE(team_id, 0), COALESCE(assignee_id, 0),
+             first_reply_created_at IS NULL OR waiting_since IS NOT NULL, count(*)
+        FROM conversations WHERE account_id = ${Number(accountId)} GROUP BY 1, 2, 3, 4, 5, 6;
     COMMIT`);
 }
 
 /** Conversations the creates added (display ids above the seeded ones), so every run starts from the same data. */
 async function removeBenchRows(pool: pg.Pool, accountId: number, seeded: number): Promise<void> {
   const { rowCount } = await pool.query('DELETE FROM conversations WHERE account_id = $1 AND display_id > $2', [accountId, seeded]);
-  // The creates also bumped accounts.last_display_id thousands of times: the account row's dead versions
-  // would slow the next run's authentication (an index-only scan that visits them) until autovacuum.
   await pool.query('VACUUM (ANALYZE) conversation_counts');
-  await pool.query('VACUUM (ANALYZE) accounts');
+  await pool.query('VACUUM (ANALYZE) conversation_label_counts');
+  await pool.query('VACUUM (ANALYZE) account_display_ids');
   if (rowCount) {
     await pool.query('VACUUM (ANALYZE) conversations');
     await pool.query('VACUUM (ANALYZE) messages');

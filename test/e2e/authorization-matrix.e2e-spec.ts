@@ -258,7 +258,7 @@ async function fingerprint(): Promise<Record<string, number>> {
     union all select 'contact_inboxes:' || i.account_id, count(*)::int from contact_inboxes ci join inboxes i on i.id = ci.inbox_id group by i.account_id
     union all select 'idempotency_keys:' || account_id, count(*)::int from idempotency_keys group by account_id
     union all select 'outbox_events:' || account_id, count(*)::int from outbox_events group by account_id
-    union all select 'last_display_id:' || id, last_display_id from accounts
+    union all select 'last_display_id:' || account_id, last_display_id from account_display_ids
     union all select 'contacts:' || account_id, count(*)::int from contacts group by account_id`);
   return Object.fromEntries(rows.map((r) => [r.k, r.n]));
 }

@@ -91,7 +91,7 @@ async function othersFingerprint(): Promise<string> {
     union all select 'm', account_id, count(*)::int from messages where account_id <> $1 group by account_id
     union all select 'ci', i.account_id, count(*)::int from contact_inboxes ci join inboxes i on i.id = ci.inbox_id where i.account_id <> $1 group by i.account_id
     union all select 'k', account_id, count(*)::int from idempotency_keys where account_id <> $1 group by account_id
-    union all select 'd', id, last_display_id from accounts where id <> $1
+    union all select 'd', account_id, last_display_id from account_display_ids where account_id <> $1
     order by 1, 2`, [ACCOUNT]);
   return JSON.stringify(rows);
 }

@@ -5,8 +5,8 @@
  *
  * In one transaction: on failure nothing is left behind. During the load the session runs with
  * `session_replication_role = replica`, which skips triggers: the foreign-key checks (the data is
- * consistent by construction) and the counters of conversation_counts, which are rebuilt from the
- * loaded rows, set-based, before the commit, so the end state is exact.
+ * consistent by construction) and the counters of conversation_counts and conversation_label_counts,
+ * which are rebuilt from the loaded rows, set-based, before the commit, so the end state is exact.
  */
 import pg from 'pg';
 import { accountName, adminToken, labelSets, planAccounts, signature, type AccountPlan, type SyntheticOptions } from './plan.js';
@@ -73,7 +73,8 @@ export async function seedSynthetic(url: string, options: SyntheticOptions, log:
         throw new Error(`this database already holds other synthetic data (${existing.rows[0].name}); seed a fresh database`);
       }
       const accounts = await client.query<{ id: number; name: string; last_display_id: number }>(
-        `SELECT id, name, last_display_id FROM accounts WHERE id >= $1 AND name LIKE 'Synthetic %' ORDER BY id LIMIT $2`,
+        `SELECT a.id, a.name, d.last_display_id FROM accounts a JOIN account_display_ids d ON d.account_id = a.id
+          WHERE a.id >= $1 AND a.name LIKE 'Synthetic %' ORDER BY a.id LIMIT $2`,
         [existing.rows[0].id, options.accounts],
       );
       return {
@@ -124,19 +125,29 @@ export async function seedSynthetic(url: string, options: SyntheticOptions, log:
     const ids = seeded.map((a) => a.id);
     await client.query(`DELETE FROM conversation_counts WHERE account_id = ANY($1::int[])`, [ids]);
     const counters = await client.query(
-      `INSERT INTO conversation_counts (account_id, status, inbox_id, team_id, assignee_id, n)
-       SELECT account_id, status, inbox_id, COALESCE(team_id, 0), COALESCE(assignee_id, 0), count(*)
-         FROM conversations WHERE account_id = ANY($1::int[]) GROUP BY 1, 2, 3, 4, 5`,
+      `INSERT INTO conversation_counts (account_id, status, inbox_id, team_id, assignee_id, unattended, n)
+       SELECT account_id, status, inbox_id, COALESCE(team_id, 0), COALESCE(assignee_id, 0),
+              first_reply_created_at IS NULL OR waiting_since IS NOT NULL, count(*)
+         FROM conversations WHERE account_id = ANY($1::int[]) GROUP BY 1, 2, 3, 4, 5, 6`,
       [ids],
     );
     count('conversation_counts', counters.rowCount);
-    log(`seed:synthetic: counters rebuilt (${counters.rowCount} rows), ${elapsed()} s`);
+    await client.query(`DELETE FROM conversation_label_counts WHERE account_id = ANY($1::int[])`, [ids]);
+    const labelCounters = await client.query(
+      `INSERT INTO conversation_label_counts (account_id, label, status, inbox_id, team_id, assignee_id, n)
+       SELECT c.account_id, l.label, c.status, c.inbox_id, COALESCE(c.team_id, 0), COALESCE(c.assignee_id, 0), count(*)
+         FROM conversations c CROSS JOIN LATERAL (SELECT DISTINCT unnest(c.labels) AS label) l
+        WHERE c.account_id = ANY($1::int[]) GROUP BY 1, 2, 3, 4, 5, 6`,
+      [ids],
+    );
+    count('conversation_label_counts', labelCounters.rowCount);
+    log(`seed:synthetic: counters rebuilt (${counters.rowCount} rows, ${labelCounters.rowCount} per label), ${elapsed()} s`);
     for (const table of ['accounts', 'users', 'inboxes', 'teams', 'contacts', 'contact_inboxes', 'conversations']) {
       await client.query(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), GREATEST((SELECT max(id) FROM ${table}), 1))`);
     }
     await client.query('COMMIT');
     log(`seed:synthetic: committed, ${elapsed()} s; vacuum analyze`);
-    for (const table of ['conversations', 'messages', 'contacts', 'contact_inboxes', 'conversation_counts', 'inbox_members', 'users', 'access_tokens']) {
+    for (const table of ['conversations', 'messages', 'contacts', 'contact_inboxes', 'conversation_counts', 'conversation_label_counts', 'inbox_members', 'users', 'access_tokens']) {
       await client.query(`VACUUM (ANALYZE) ${table}`);
     }
     const seconds = (performance.now() - started) / 1000;
@@ -174,9 +185,8 @@ async function loadAccount(
   const S = plan.conversations;
   const run = async (table: string, sql: string, values: unknown[] = []) => count(table, (await client.query(sql, values)).rowCount);
 
-  await run('accounts', `INSERT INTO accounts (id, name, last_display_id, created_at) VALUES (${acc}, $1, ${int(S)}, '2023-01-01T00:00:00Z')`, [
-    accountName(plan, options),
-  ]);
+  await run('accounts', `INSERT INTO accounts (id, name, created_at) VALUES (${acc}, $1, '2023-01-01T00:00:00Z')`, [accountName(plan, options)]);
+  await run('account_display_ids', `INSERT INTO account_display_ids (account_id, last_display_id) VALUES (${acc}, ${int(S)})`);
   // User 0 is the administrator, 1..G the agents.
   await run('users', `INSERT INTO users (id, name, display_name, email, created_at)
     SELECT ${ub} + u + 1, CASE WHEN u = 0 THEN 'Admin ${a}' ELSE 'Agent ' || u END, CASE WHEN u % 3 = 1 THEN 'Agent #' || u END,

@@ -50,8 +50,15 @@ const CLAIM_KEY_SQL = `INSERT INTO idempotency_keys (account_id, key, request_di
    WHERE idempotency_keys.created_at <= now() - ${KEY_LIFETIME}
   RETURNING 1`;
 
-/** Display ids are handed out by a short statement of their own, so creates never queue on the account row. */
-const NEXT_DISPLAY_ID_SQL = 'UPDATE accounts SET last_display_id = last_display_id + 1 WHERE id = $1 RETURNING last_display_id';
+/**
+ * Display ids are handed out by a short statement of their own, so creates never queue on each other's
+ * transactions, from a counter row of their own, not the account row every request reads. An account
+ * without a counter yet (created by other means) starts above its highest display id.
+ */
+const NEXT_DISPLAY_ID_SQL = `INSERT INTO account_display_ids AS d (account_id, last_display_id)
+    VALUES ($1, (SELECT COALESCE(max(display_id), 0) + 1 FROM conversations WHERE account_id = $1))
+  ON CONFLICT (account_id) DO UPDATE SET last_display_id = d.last_display_id + 1
+  RETURNING last_display_id`;
 
 const FIND_INBOX_AND_CONTACT_SQL = `SELECT
     (SELECT i.id FROM inboxes i WHERE i.id = $1::bigint AND i.account_id = $3::bigint) AS inbox_id,
@@ -113,7 +120,7 @@ export class ConversationCreateService {
       if (seen) return this.replay(seen, digest);
     }
 
-    const [[{ last_display_id: displayId }]] = await this.dataSource.query<[{ last_display_id: number }[], number]>(NEXT_DISPLAY_ID_SQL, [accountId]);
+    const [{ last_display_id: displayId }] = await this.dataSource.query<{ last_display_id: number }[]>(NEXT_DISPLAY_ID_SQL, [accountId]);
     const outcome = await this.dataSource.transaction(async (manager) => {
       if (idempotencyKey !== undefined) {
         const claimed = await manager.query<unknown[]>(CLAIM_KEY_SQL, [accountId, idempotencyKey, digest]);

@@ -96,11 +96,33 @@ describe('countsStatement', () => {
     });
   });
 
-  describe('with a labels filter: COUNT(*) FILTER over conversations', () => {
+  describe('with one label: the per-label counters', () => {
+    it('sums the rows of that label, with the other conditions of the counters', () => {
+      const statement = countsStatement(agent(5, { labels: ['vip', 'vip'], inbox_id: 3 }), ME);
+      const sql = flat(statement.text);
+      expect(countsRoad(admin({ labels: ['vip'] }))).toBe('label-counters');
+      expect(sql).toContain('FROM conversation_label_counts k');
+      expect(sql).toContain('COALESCE(sum(k.n) FILTER (WHERE k.assignee_id = 0), 0)::int AS unassigned_count');
+      expect(whereConditions(statement.text, 'conversation_label_counts k')).toEqual([
+        'k.account_id = $1::bigint',
+        'k.inbox_id IN (SELECT im.inbox_id FROM inbox_members im WHERE im.user_id = $2::bigint)',
+        'k.status = $3::smallint',
+        'k.inbox_id = $4::bigint',
+        'k.label = $5::text',
+      ]);
+      expect(statement.values).toEqual([ACCOUNT, 5, 0, 3, 'vip', ME]);
+    });
+
+    it('takes the COUNT road with unattended too (the label counters do not keep it)', () => {
+      expect(countsRoad(admin({ labels: ['vip'], conversation_type: 'unattended' }))).toBe('scan');
+    });
+  });
+
+  describe('with two labels or more: COUNT(*) FILTER over conversations', () => {
     it('counts mine, unassigned and all in one pass over the matching conversations', () => {
       const statement = countsStatement(admin({ labels: ['vip', 'billing'] }), ME);
       const sql = flat(statement.text);
-      expect(countsRoad(admin({ labels: ['vip'] }))).toBe('scan');
+      expect(countsRoad(admin({ labels: ['vip', 'billing'] }))).toBe('scan');
       expect(sql).toContain('count(*) FILTER (WHERE c.assignee_id = $4::bigint)::int AS mine_count');
       expect(sql).toContain('count(*) FILTER (WHERE c.assignee_id IS NULL)::int AS unassigned_count');
       expect(sql).toContain('count(*)::int AS all_count');
@@ -110,7 +132,7 @@ describe('countsStatement', () => {
     });
 
     it('combines every filter with AND, values in placeholder order', () => {
-      const statement = countsStatement(agent(5, { status: 'pending', inbox_id: 3, team_id: 4, labels: ['vip'] }), ME);
+      const statement = countsStatement(agent(5, { status: 'pending', inbox_id: 3, team_id: 4, labels: ['vip', 'bug'] }), ME);
       expect(whereConditions(statement.text)).toEqual([
         'c.account_id = $1::bigint',
         'c.inbox_id IN (SELECT im.inbox_id FROM inbox_members im WHERE im.user_id = $2::bigint)',
@@ -121,7 +143,7 @@ describe('countsStatement', () => {
       ]);
       expect(flat(statement.text)).toContain('c.assignee_id = $7::bigint');
       expect(flat(statement.text)).toContain('EXISTS (SELECT 1 FROM teams t WHERE t.id = $8::bigint AND t.account_id = $1::bigint) AS team_found');
-      expect(statement.values).toEqual([ACCOUNT, 5, 2, 3, 4, ['vip'], ME, 4]);
+      expect(statement.values).toEqual([ACCOUNT, 5, 2, 3, 4, ['vip', 'bug'], ME, 4]);
     });
   });
 
@@ -147,9 +169,11 @@ describe('countsStatement', () => {
   });
 
   it('never puts a value into the SQL text', () => {
-    const statement = countsStatement(agent(5, { labels: ["x' OR 1=1 --"], inbox_id: 3 }), ME);
-    expect(statement.text).not.toContain("x'");
-    expect(statement.values).toContainEqual(["x' OR 1=1 --"]);
+    for (const labels of [["x' OR 1=1 --"], ["x' OR 1=1 --", 'y']]) {
+      const statement = countsStatement(agent(5, { labels, inbox_id: 3 }), ME);
+      expect(statement.text).not.toContain("x'");
+      expect(JSON.stringify(statement.values)).toContain("x' OR 1=1 --");
+    }
   });
 });
 
@@ -237,8 +261,14 @@ describe('pageIdsSubquery', () => {
 });
 
 describe("Chatwoot's other filters: q, conversation_type, source_id, updated_within", () => {
-  it('each takes the COUNT road: the counters keep none of them', () => {
-    for (const values of [{ q: 'refund' }, { conversation_type: 'unattended' as const }, { source_id: 's' }, { updated_within: 60 }]) {
+  it('conversation_type=unattended is kept by the counters', () => {
+    const statement = countsStatement(admin({ conversation_type: 'unattended' }), ME);
+    expect(countsRoad(admin({ conversation_type: 'unattended' }))).toBe('counters');
+    expect(whereConditions(statement.text, 'conversation_counts k')).toEqual(['k.account_id = $1::bigint', 'k.status = $2::smallint', 'k.unattended']);
+  });
+
+  it('q, source_id and updated_within take the COUNT road: the counters keep none of them', () => {
+    for (const values of [{ q: 'refund' }, { source_id: 's' }, { updated_within: 60 }, { labels: ['a'], q: 'x' }]) {
       expect(countsRoad(admin(values))).toBe('scan');
       expect(flat(countsStatement(admin(values), ME).text)).toContain('FROM conversations c');
       expect(() => countsStatement(admin(values), ME, 'counters')).toThrow();

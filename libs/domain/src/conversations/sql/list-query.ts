@@ -37,9 +37,9 @@ export function orderByClause(sort: SortOrder): string {
 }
 
 /**
- * The conditions every list statement shares. `alias` is `c` (conversations) or `k`
- * (conversation_counts, which has the same account_id, inbox_id, status and team_id columns and
- * nothing else: callers only pass `k` when `countsRoad` says the counters can serve the scope).
+ * The conditions every list statement shares. `alias` is `c` (conversations) or `k` (the kept counters,
+ * which have the same account_id, inbox_id, status and team_id columns: callers only pass `k` when
+ * `countsRoad` says the counters can serve the scope, and add the label condition themselves).
  */
 export function scopeConditions(scope: ListScope, params: SqlParams, alias: 'c' | 'k' = 'c'): string[] {
   const { query } = scope;
@@ -52,10 +52,10 @@ export function scopeConditions(scope: ListScope, params: SqlParams, alias: 'c' 
   if (status !== 'all') conditions.push(`${alias}.status = ${params.add(statusCode(status), 'smallint')}`);
   if (query.inbox_id !== undefined) conditions.push(`${alias}.inbox_id = ${params.add(query.inbox_id, 'bigint')}`);
   if (query.team_id !== undefined) conditions.push(`${alias}.team_id = ${params.add(query.team_id, 'bigint')}`);
+  // Chatwoot's rule: no first reply yet, or the contact waits for one (kept as a column of the counters).
+  if (query.conversation_type === 'unattended') conditions.push(alias === 'k' ? 'k.unattended' : '(c.first_reply_created_at IS NULL OR c.waiting_since IS NOT NULL)');
   if (alias === 'k') return conditions;
   if (hasLabels(scope)) conditions.push(`c.labels && ${params.add(query.labels, 'text[]')}`);
-  // Chatwoot's rule: no first reply yet, or the contact waits for one.
-  if (query.conversation_type === 'unattended') conditions.push('(c.first_reply_created_at IS NULL OR c.waiting_since IS NOT NULL)');
   if (query.source_id !== undefined) {
     conditions.push(`c.contact_inbox_id IN (SELECT ci.id FROM contact_inboxes ci JOIN inboxes i ON i.id = ci.inbox_id
                      WHERE ci.source_id = ${params.add(query.source_id, 'text')} AND i.account_id = ${account})`);
@@ -80,7 +80,7 @@ export function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, '\\$&')}%`;
 }
 
-/** Labels are a filter the kept counts cannot serve. */
+/** Whether the list is filtered by labels. */
 export const hasLabels = (scope: ListScope): boolean => scope.query.labels !== undefined && scope.query.labels.length > 0;
 
 /** The `assignee_type` condition, given who "me" is (bots never list, so there is always a user). */
@@ -97,55 +97,63 @@ export function assigneeCondition(type: AssigneeType, meUserId: number, params: 
   }
 }
 
-/** Which road the counts take (docs/benchmarks.md): the kept counters, or a COUNT over conversations. */
-export type CountsRoad = 'counters' | 'scan';
+/**
+ * Which road the counts take (docs/benchmarks.md): the kept counters, the kept per-label counters (one
+ * label), or a COUNT over conversations.
+ */
+export type CountsRoad = 'counters' | 'label-counters' | 'scan';
 
-/** The counters keep account, inbox, team, status and assignee: any other filter needs the COUNT. */
+/**
+ * The counters keep account, inbox, team, status, assignee and whether the conversation is unattended,
+ * and the per-label counters all but the last for each label. Two labels or more ("any of") cannot be summed from per-label rows (a conversation may carry
+ * both), and the other filters are not kept at all: those need the COUNT.
+ */
 export const countsRoad = (scope: ListScope): CountsRoad => {
   const { query } = scope;
-  const beyondCounters =
-    hasLabels(scope) || query.q !== undefined || query.conversation_type !== undefined || query.source_id !== undefined || query.updated_within !== undefined;
-  return beyondCounters ? 'scan' : 'counters';
+  if (query.q !== undefined || query.source_id !== undefined || query.updated_within !== undefined) return 'scan';
+  if (!hasLabels(scope)) return 'counters';
+  return new Set(query.labels).size === 1 && query.conversation_type === undefined ? 'label-counters' : 'scan';
 };
+
+const KEPT_COUNTS_TABLE = { counters: 'conversation_counts', 'label-counters': 'conversation_label_counts' } as const;
 
 /**
  * The four counts of SPEC 4.1 in one statement: every filter but assignee_type. Columns: mine_count,
  * unassigned_count, all_count (assigned = all - unassigned) and team_found, whether the team_id filter
  * names a team of the account (true without one), so the 404 costs no statement of its own.
  *
- * - With no filter beyond those: a SUM over the rows of `conversation_counts` (kept by triggers in the
- *   same transaction as every write) that match status, inbox_id, team_id and an agent's inboxes;
- *   a few thousand rows at most whatever the account's size.
- * - With any other filter (labels, q, conversation_type, source_id, updated_within): COUNT(*) FILTER
- *   over the matching conversations (a conversation carries several labels, so per-label counters
- *   could not be summed, and the others are not kept at all).
+ * - Counters: a SUM over the rows of `conversation_counts` (or, for one label, `conversation_label_counts`),
+ *   kept by triggers in the same transaction as every write, that match status, inbox_id, team_id and an
+ *   agent's inboxes; a few thousand rows at most whatever the account's size.
+ * - Scan: COUNT(*) FILTER over the matching conversations.
  *
  * `road` forces the COUNT road where the counters could serve (the benchmark times both).
  */
 export function countsStatement(scope: ListScope, meUserId: number, road: CountsRoad = countsRoad(scope)): Statement {
-  if (road === 'counters' && countsRoad(scope) === 'scan') throw new Error('the counters cannot serve these filters');
+  if (road !== 'scan' && road !== countsRoad(scope)) throw new Error(`the ${road} cannot serve these filters`);
   const params = new SqlParams();
-  const alias = road === 'counters' ? 'k' : 'c';
-  const where = scopeConditions(scope, params, alias).join(' AND ');
+  const kept = road !== 'scan';
+  const conditions = scopeConditions(scope, params, kept ? 'k' : 'c');
+  if (road === 'label-counters') conditions.push(`k.label = ${params.add(scope.query.labels![0], 'text')}`);
+  const where = conditions.join(' AND ');
   const me = params.add(meUserId, 'bigint');
   const teamFound =
     scope.query.team_id === undefined
       ? 'true'
       : `EXISTS (SELECT 1 FROM teams t WHERE t.id = ${params.add(scope.query.team_id, 'bigint')} AND t.account_id = $1::bigint)`;
-  const text =
-    road === 'counters'
-      ? `SELECT COALESCE(sum(k.n) FILTER (WHERE k.assignee_id = ${me}), 0)::int AS mine_count,
-                  COALESCE(sum(k.n) FILTER (WHERE k.assignee_id = 0), 0)::int AS unassigned_count,
-                  COALESCE(sum(k.n), 0)::int AS all_count,
-                  ${teamFound} AS team_found
-             FROM conversation_counts k
-            WHERE ${where}`
-      : `SELECT count(*) FILTER (WHERE c.assignee_id = ${me})::int AS mine_count,
-                  count(*) FILTER (WHERE c.assignee_id IS NULL)::int AS unassigned_count,
-                  count(*)::int AS all_count,
-                  ${teamFound} AS team_found
-             FROM conversations c
-            WHERE ${where}`;
+  const text = kept
+    ? `SELECT COALESCE(sum(k.n) FILTER (WHERE k.assignee_id = ${me}), 0)::int AS mine_count,
+                COALESCE(sum(k.n) FILTER (WHERE k.assignee_id = 0), 0)::int AS unassigned_count,
+                COALESCE(sum(k.n), 0)::int AS all_count,
+                ${teamFound} AS team_found
+           FROM ${KEPT_COUNTS_TABLE[road]} k
+          WHERE ${where}`
+    : `SELECT count(*) FILTER (WHERE c.assignee_id = ${me})::int AS mine_count,
+                count(*) FILTER (WHERE c.assignee_id IS NULL)::int AS unassigned_count,
+                count(*)::int AS all_count,
+                ${teamFound} AS team_found
+           FROM conversations c
+          WHERE ${where}`;
   return { text, values: params.values };
 }
 

@@ -7,7 +7,7 @@ import { closeOnSignals, pinoOptions, QUIET_ROUTES, REQUEST_ID_HEADER, requestId
 import { ConfigError, GatewaySettings, loadConfig } from '#app/config';
 import { GatewayModule } from './gateway.module.js';
 import { requireAccessToken } from './http/access-token.js';
-import { API_PREFIX, BODY_LIMIT_BYTES, closeConnectionsWhenDraining, parseQueryString } from './http/fastify-setup.js';
+import { acceptJsonBodiesOnly, API_PREFIX, BODY_LIMIT_BYTES, closeConnectionsWhenDraining, parseQueryString } from './http/fastify-setup.js';
 import { setupOpenApi } from './http/openapi.js';
 import { setupSecurity } from './http/security.js';
 import { GatewayMetrics } from './observability/gateway-metrics.js';
@@ -26,7 +26,8 @@ async function bootstrap(): Promise<void> {
   });
   setupSecurity(adapter, settings);
   requireAccessToken(adapter.getInstance(), API_PREFIX);
-  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(settings), adapter, { bufferLogs: true });
+  acceptJsonBodiesOnly(adapter.getInstance());
+  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(settings), adapter, { bufferLogs: true, bodyParser: false });
   const logger = app.get(Logger);
   app.useLogger(logger);
   app.get(GatewayMetrics).instrument(adapter.getInstance());

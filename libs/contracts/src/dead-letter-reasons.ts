@@ -1,5 +1,5 @@
 /**
- * The `x-error-reason` header of a dead letter (SPEC 5): status first, then why, e.g.
+ * The `x-error-reason` header of a dead letter: status first, then why, e.g.
  * `400 body is not JSON` or `401 Invalid Access Token`. The status is the one the same request gets
  * over HTTP, so an operator can sort the dead-letter queue on its first three characters. The worker
  * builds every reason here, and the AsyncAPI document lists them from DEAD_LETTER_REASONS.

@@ -115,7 +115,7 @@ const DESCRIPTION = [
   .join('');
 
 /**
- * The AsyncAPI 3 description of the queue contract (SPEC 5): generated, not written, so that the
+ * The AsyncAPI 3 description of the queue contract: generated, not written, so that the
  * payloads are the DTOs' own (the very schemas of the OpenAPI document) and the queue arguments the
  * service's own (queueDefinition). `npm run asyncapi` writes it to docs/asyncapi.yaml.
  */
@@ -182,9 +182,9 @@ export async function asyncApiDocument(eventsExchange = 'conversations.events'):
       },
     },
     operations: {
-      listConversations: rpcOperation(Patterns.list, 'One page of conversations with the four counts (SPEC 4.1).', 'listRequest', 'listReply'),
+      listConversations: rpcOperation(Patterns.list, 'One page of conversations with the four counts.', 'listRequest', 'listReply'),
       conversationCounts: rpcOperation(Patterns.meta, 'The four counts only.', 'metaRequest', 'metaReply'),
-      createConversation: rpcOperation(Patterns.create, 'Create a conversation and get it back (SPEC 4.2).', 'createRequest', 'createReply'),
+      createConversation: rpcOperation(Patterns.create, 'Create a conversation and get it back.', 'createRequest', 'createReply'),
       publishCreateEvent: {
         action: 'send',
         channel: { $ref: '#/channels/workQueue' },

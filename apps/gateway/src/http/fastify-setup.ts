@@ -33,7 +33,7 @@ export function closeConnectionsWhenDraining(fastify: FastifyInstance): () => vo
 }
 
 /**
- * Request bodies are JSON or nothing (SPEC 4.4). Fastify's own JSON parser stays; its text/plain parser
+ * Request bodies are JSON or nothing. Fastify's own JSON parser stays; its text/plain parser
  * goes, and Nest's form parser is never added (main.ts creates the app with `bodyParser: false`), so a
  * form-encoded body cannot create a conversation with its nested keys silently dropped. Fastify answers
  * any other content type with FST_ERR_CTP_INVALID_MEDIA_TYPE, which HttpErrorFilter turns into the

@@ -20,7 +20,7 @@ export const SECURITY_SCHEMES = {
   bearer: { type: 'http', scheme: 'bearer', description: 'The same token as `Authorization: Bearer <token>`.' },
 } satisfies Record<string, SecuritySchemeObject>;
 
-/** Error bodies of SPEC 4.4, as the gateway's HttpErrorFilter (and the rate limiter) write them (see httpErrorBody). */
+/** The error bodies, as the gateway's HttpErrorFilter (and the rate limiter) write them (see httpErrorBody). */
 const HTTP_ERROR_SCHEMAS = {
   BadRequestError: {
     type: 'object',
@@ -67,7 +67,7 @@ interface ErrorResponse {
   headers?: Record<string, { description: string; schema: JsonSchema }>;
 }
 
-/** Each error status the gateway can answer (SPEC 4.4), its body, headers and an example. */
+/** Each error status the gateway can answer, its body, headers and an example. */
 const ERROR_RESPONSES = {
   400: {
     description: 'Malformed request: a bad type, an unknown enum value; a body that is not JSON (any content type but application/json), or over 1 MB.',
@@ -114,7 +114,7 @@ export const ApiAccessToken = () => applyDecorators(...Object.keys(SECURITY_SCHE
 export const ApiOkReply = (description: string, schema: keyof typeof COMPONENT_SCHEMAS) =>
   ApiOkResponse({ description, schema: schemaRef(schema), headers: REQUEST_ID_HEADER });
 
-/** The error responses an operation can give, with the bodies of SPEC 4.4 and their headers. */
+/** The error responses an operation can give, with their bodies and headers. */
 export const ApiErrorResponses = (...statuses: ErrorStatus[]) =>
   applyDecorators(
     ...statuses.map((status) => {

@@ -19,7 +19,7 @@ export function envelopeOf(message: ConsumeMessage): ParsedEnvelope {
 }
 
 /**
- * What a message is (SPEC 5): an RPC request names where to reply (reply_to) and carries the
+ * What a message is: an RPC request names where to reply (reply_to) and carries the
  * correlation_id property and an envelope id; an event has no reply_to. A message with reply_to that
  * lacks either of the others is neither: it is dead-lettered, never taken for an event.
  */

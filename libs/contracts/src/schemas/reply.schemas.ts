@@ -117,7 +117,7 @@ export const fieldErrorSchema = objectOf({ field: text, message: text, code: tex
 
 export const errorReplySchema = objectOf(
   {
-    status: { type: 'integer', description: 'the HTTP status of SPEC 4.4 (400, 401, 403, 404, 422, 503)' },
+    status: { type: 'integer', description: 'the HTTP status the same request gets over HTTP: 400, 401, 403, 404, 422, 500 or 503' },
     error: text,
     errors: { type: 'array', items: fieldErrorSchema, description: '400 only' },
     attributes: { type: 'array', items: text, description: '422 only' },

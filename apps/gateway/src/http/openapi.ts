@@ -102,7 +102,12 @@ const ERROR_RESPONSES = {
   },
   500: { description: 'A fault of the service itself; nothing of its cause is shown.', schema: schemaRef('GenericError'), example: error(ERROR_TEXT.internal) },
   503: { description: 'The broker or the database is unreachable.', schema: schemaRef('GenericError'), example: error(ERROR_TEXT.unavailable) },
-  504: { description: 'No worker answered within RPC_TIMEOUT_MS.', schema: schemaRef('GenericError'), example: error(ERROR_TEXT.timeout) },
+  504: {
+    description:
+      'No worker answered within RPC_TIMEOUT_MS, or the broker connection dropped after the request went out: the outcome is unknown, so retry a create with the same Idempotency-Key.',
+    schema: schemaRef('GenericError'),
+    example: error(ERROR_TEXT.timeout),
+  },
 } satisfies Record<number, ErrorResponse>;
 
 export type ErrorStatus = keyof typeof ERROR_RESPONSES;

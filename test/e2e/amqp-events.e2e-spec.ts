@@ -53,10 +53,10 @@ describe.each(['classic', 'quorum'] as const)('create events on a %s queue', (ty
 
   it('dead-letters each kind of poison message once, with its reason, and still applies a good event sent after them', async () => {
     const poison: { kind: string; body: unknown; reason: RegExp }[] = [
-      { kind: 'not JSON', body: Buffer.from('this is not json'), reason: /not JSON/ },
-      { kind: 'a JSON array', body: [1, 2, 3], reason: /not a JSON object/ },
-      { kind: 'no pattern', body: { data: {} }, reason: /no pattern/ },
-      { kind: 'an unknown pattern', body: { pattern: 'conversations.delete', data: {} }, reason: /unknown pattern "conversations\.delete"/ },
+      { kind: 'not JSON', body: Buffer.from('this is not json'), reason: /^400 body is not JSON$/ },
+      { kind: 'a JSON array', body: [1, 2, 3], reason: /^400 body is not a JSON object$/ },
+      { kind: 'no pattern', body: { data: {} }, reason: /^400 no pattern$/ },
+      { kind: 'an unknown pattern', body: { pattern: 'conversations.delete', data: {} }, reason: /^400 unknown pattern "conversations\.delete"$/ },
       { kind: 'data that fails validation', body: createEvent(`bad-${rand()}`, {}, { inbox_id: 'abc', status: 'closed' }), reason: /^400 .*inbox_id/ },
       { kind: 'an unknown token', body: createEvent(`tok-${rand()}`, { api_access_token: 'no-such-token' }), reason: /^401 / },
       { kind: 'a token of another account', body: createEvent(`foreign-${rand()}`, { api_access_token: TOKENS.bot }), reason: /^403 / },

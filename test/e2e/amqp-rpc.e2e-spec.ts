@@ -173,6 +173,33 @@ async function peekQueue(queue: string): Promise<GetMessage[]> {
   }
 }
 
+/** Takes the messages of `queue` whose message_id is one of `messageIds` (waiting for all of them); puts the others back. */
+async function takeFromQueue(queue: string, messageIds: Set<string>, timeoutMs: number): Promise<GetMessage[]> {
+  const taken: GetMessage[] = [];
+  const deadline = Date.now() + timeoutMs;
+  while (taken.length < messageIds.size && Date.now() < deadline) {
+    const channel = await amqp.connection.createChannel();
+    try {
+      const others: GetMessage[] = [];
+      for (;;) {
+        const message = await channel.get(queue, { noAck: false });
+        if (!message) break;
+        if (messageIds.has(String(message.properties.messageId))) {
+          channel.ack(message);
+          taken.push(message);
+        } else {
+          others.push(message);
+        }
+      }
+      for (const message of others) channel.nack(message, false, true);
+    } finally {
+      await channel.close();
+    }
+    if (taken.length < messageIds.size) await sleep(100);
+  }
+  return taken;
+}
+
 // ---------------------------------------------------------------------------------------------
 
 describe('RPC over RabbitMQ (plain amqplib)', () => {
@@ -456,6 +483,71 @@ describe('RPC over RabbitMQ (plain amqplib)', () => {
       } finally {
         await recorder.close();
       }
+    });
+  });
+
+  describe('neither a complete RPC request nor an event', () => {
+    /** A message with a message_id of its own, so that its dead-lettered copy can be found. */
+    const cases: { name: string; envelope: Record<string, unknown>; properties: Record<string, unknown>; reason: string }[] = [
+      {
+        name: 'reply_to without correlation_id',
+        envelope: { pattern: LIST, data: asAda1(), id: randomUUID() },
+        properties: { replyTo: DIRECT_REPLY_TO },
+        reason: '400 incomplete RPC request: no correlation_id property',
+      },
+      {
+        name: 'reply_to and correlation_id without an id in the body',
+        envelope: { pattern: META, data: asAda1() },
+        properties: { replyTo: DIRECT_REPLY_TO, correlationId: randomUUID() },
+        reason: '400 incomplete RPC request: no id in the body',
+      },
+      {
+        name: 'a create with reply_to and neither',
+        envelope: { pattern: CREATE, data: asAdmin4({ inbox_id: API_INBOX, contact_id: 16 }) },
+        properties: { replyTo: DIRECT_REPLY_TO },
+        reason: '400 incomplete RPC request: no correlation_id property, no id in the body',
+      },
+      {
+        name: 'a list event (no reply_to)',
+        envelope: { pattern: LIST, data: asAda1() },
+        properties: {},
+        reason: '400 conversations.list is answered only as an RPC request: set reply_to, correlation_id and an id',
+      },
+      {
+        name: 'a meta event (no reply_to)',
+        envelope: { pattern: META, data: asAda1(), id: randomUUID() },
+        properties: {},
+        reason: '400 conversations.meta is answered only as an RPC request: set reply_to, correlation_id and an id',
+      },
+    ];
+
+    it('is dead-lettered once with its status-first reason, never acknowledged in silence, and creates nothing', async () => {
+      const before = await rowCounts();
+      const recorder = await ReplyRecorder.open();
+      const messageIds = cases.map(() => `incomplete-${randomUUID()}`);
+      try {
+        cases.forEach(({ envelope, properties }, i) =>
+          recorder.channel.sendToQueue(amqp.queue, Buffer.from(JSON.stringify(envelope)), { contentType: 'application/json', messageId: messageIds[i], ...properties }),
+        );
+        const dead = await takeFromQueue(`${amqp.queue}.dlq`, new Set(messageIds), 15_000);
+        await sleep(500); // room for a reply that must not come
+        expect(cases.map((c, i) => [c.name, dead.filter((m) => m.properties.messageId === messageIds[i]).map((m) => m.properties.headers?.['x-error-reason'])])).toEqual(
+          cases.map((c) => [c.name, [c.reason]]),
+        );
+        expect(recorder.replies.size).toBe(0);
+        expect(await rowCounts()).toEqual(before);
+      } finally {
+        await recorder.close();
+      }
+    });
+  });
+
+  describe('replies', () => {
+    it('carry the request\'s correlation_id and content_type application/json', async () => {
+      const reply = await amqp.rpc(META, asAda1());
+      expect(reply.properties).toMatchObject({ contentType: 'application/json' });
+      const error = await amqp.rpc(META, { ...asAda1(), api_access_token: 'no-such-token' });
+      expect(error.properties).toMatchObject({ contentType: 'application/json' });
     });
   });
 

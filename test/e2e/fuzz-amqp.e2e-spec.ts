@@ -6,8 +6,8 @@
  *
  * - Every RPC request gets exactly one reply: a response about account 4, or an error reply with a
  *   4xx status of SPEC 4.4 and no stack trace or SQL in it.
- * - Every event ends in `<queue>.dlq` exactly once (found by its message_id) with an x-error-reason,
- *   unless it was a valid create, which then exists in account 4 (the only account whose tokens are
+ * - Every event ends in `<queue>.dlq` exactly once (found by its message_id) with a status-first
+ *   x-error-reason ("400 ..."), unless it was a valid create, which then exists in account 4 (the only account whose tokens are
  *   used, so nothing can be written anywhere else).
  * - The worker stays up: it still answers a normal RPC and its liveness probe afterwards.
  * The dead-lettered messages of this file are taken off the shared dead-letter queue at the end.
@@ -138,19 +138,6 @@ function idempotencyKeyOf(content: Buffer): string | null {
   }
 }
 
-/** The body with a list or meta pattern turned into a create (anything else unchanged). */
-function asCreateEvent(content: Buffer): Buffer {
-  try {
-    const parsed = JSON.parse(content.toString('utf8')) as { pattern?: unknown };
-    if (parsed !== null && typeof parsed === 'object' && (parsed.pattern === 'conversations.list' || parsed.pattern === 'conversations.meta')) {
-      return Buffer.from(JSON.stringify({ ...parsed, pattern: 'conversations.create' }));
-    }
-  } catch {
-    // not JSON
-  }
-  return content;
-}
-
 /** The pattern a body names, if it is an envelope. */
 function patternOf(content: Buffer): unknown {
   try {
@@ -199,8 +186,8 @@ describe('fuzzing the worker over AMQP (fast-check)', () => {
   let eventChannel: ConfirmChannel;
   let db: pg.Client;
   const replies = new Map<string, string[]>();
-  /** Every message sent that is no RPC request (events, and would-be RPC requests without a usable id). */
-  const events: { messageId: string; content: Buffer; idempotencyKey: string | null }[] = [];
+  /** Every message sent that is no RPC request (events, and would-be RPC requests without a usable id, which must be dead-lettered). */
+  const events: { messageId: string; content: Buffer; idempotencyKey: string | null; mustDeadLetter?: boolean }[] = [];
   const waiting = new Map<string, () => void>();
   const tallies: Record<string, Tally> = {};
 
@@ -249,13 +236,12 @@ describe('fuzzing the worker over AMQP (fast-check)', () => {
     await fc.assert(
       fc.asyncProperty(body('rpc'), properties, async (content, props) => {
         if (envelopeId(content) === undefined) {
-          // No id to answer to: the worker treats it as the event it is (checked with the events below).
-          // Reading as an event has no effect to check: a list or meta pattern becomes a create.
+          // reply_to without an id to answer to: no RPC request and no event, so a dead letter (checked
+          // with the events below), never silence.
           const messageId = `fuzz-rpc-${randomUUID()}`;
-          const asEvent = asCreateEvent(content);
-          rpcChannel.sendToQueue(queue, asEvent, { ...props, replyTo: REPLY_TO, correlationId: messageId, messageId });
-          events.push({ messageId, content: asEvent, idempotencyKey: idempotencyKeyOf(asEvent) });
-          tally.add('no usable id: settled as an event');
+          rpcChannel.sendToQueue(queue, content, { ...props, replyTo: REPLY_TO, correlationId: messageId, messageId });
+          events.push({ messageId, content, idempotencyKey: null, mustDeadLetter: true });
+          tally.add('no usable id: dead-lettered');
           return;
         }
         const id = await rpc(content, props);
@@ -319,15 +305,15 @@ describe('fuzzing the worker over AMQP (fast-check)', () => {
     for (const id of mine) tally.add(dead.has(id) ? 'dead-lettered' : `created in account ${created.get(id)}`);
     const problems = [...mine].flatMap((id) => {
       const copies = dead.get(id) ?? [];
+      const event = events.find((e) => e.messageId === id);
       if (copies.length === 0) {
-        if (created.get(id) === ACCOUNT) return [];
-        const sent = events.find((e) => e.messageId === id)?.content;
-        return [`${id}: neither dead-lettered nor created in account 4: ${sent?.toString('utf8').slice(0, 300)}`];
+        if (created.get(id) === ACCOUNT && !event?.mustDeadLetter) return [];
+        const expected = event?.mustDeadLetter ? 'not dead-lettered' : 'neither dead-lettered nor created in account 4';
+        return [`${id}: ${expected}: ${event?.content.toString('utf8').slice(0, 300)}`];
       }
       if (copies.length > 1) return [`${id}: dead-lettered ${copies.length} times`];
       const reason = copies[0].properties.headers?.['x-error-reason'];
-      if (typeof reason !== 'string' || reason === '') return [`${id}: dead-lettered without x-error-reason`];
-      const event = events.find((e) => e.messageId === id);
+      if (typeof reason !== 'string' || !/^[45]\d\d \S/.test(reason)) return [`${id}: dead-lettered without a status-first x-error-reason: ${String(reason)}`];
       if (event && !copies[0].content.equals(event.content)) return [`${id}: dead-lettered with another body`];
       const leak = findLeak(reason);
       return leak ? [`${id}: ${leak}`] : [];

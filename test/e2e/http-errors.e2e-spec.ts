@@ -3,10 +3,11 @@
  * precedence: 401 without a token, then 400, then the worker's 401 / 404 (account) / 403, then 404
  * for a referenced resource. Only accounts 1-3 are touched. Every create request is refused: they name
  * an inbox and a contact that do not exist and mostly go to account 3, which has no inbox at all, so
- * even one wrongly let through could create nothing.
+ * even one wrongly let through could create nothing. The one exception: bodies that are not JSON name
+ * account 4's real inbox and contact, to show that such a body is refused rather than read as a form.
  */
 import { TOKENS } from '../support/e2e-environment.js';
-import { conversationsPath, request, type HttpResult, type RequestOptions, type TokenHeader } from '../support/http-client.js';
+import { conversationsPath, listConversations, request, type HttpResult, type RequestOptions, type TokenHeader } from '../support/http-client.js';
 
 const SIGN_IN = { error: 'You need to sign in or sign up before continuing.' };
 const INVALID_TOKEN = { error: 'Invalid Access Token' };
@@ -263,6 +264,21 @@ describe('create body validation: 400 bad_request_error', () => {
     expectBadRequest(await ENDPOINTS.create(3, { token: UNKNOWN_TOKEN, body: { ...valid, status: 'closed' } }), 'status');
   });
 
+  it.each<[string, Record<string, string>]>([
+    ['form-encoded (curl -d)', { 'content-type': 'application/x-www-form-urlencoded' }],
+    ['plain text', { 'content-type': 'text/plain' }],
+    ['multipart', { 'content-type': 'multipart/form-data; boundary=x' }],
+    ['XML', { 'content-type': 'application/xml' }],
+  ])('a %s body is 400 naming body, and creates nothing', async (_name, headers) => {
+    // Account 4 has inbox 5 and contact 16: read as a form, this body would create a conversation.
+    const before = await listConversations(TOKENS.umbrellaAdmin, 4, { status: 'all' });
+    const res = await request('POST', conversationsPath(4), { token: TOKENS.umbrellaAdmin, rawBody: 'inbox_id=5&contact_id=16&message[content]=hi', headers });
+    expectBadRequest(res, 'body');
+    expect(res.json.errors).toEqual([{ field: 'body', message: 'body must be application/json', code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' }]);
+    const after = await listConversations(TOKENS.umbrellaAdmin, 4, { status: 'all' });
+    expect(after.json.data.meta.all_count).toBe(before.json.data.meta.all_count);
+  });
+
   it('the well-formed body these cases start from gets past validation (404 for its unknown inbox)', async () => {
     expectError(await create({ body: valid }), 404, NOT_FOUND);
   });
@@ -315,8 +331,6 @@ describe('never a 5xx, never a stack trace or SQL', () => {
     ['a deeply nested body', 'create', { token: TOKENS.admin, rawBody: `${'{"a":'.repeat(2000)}1${'}'.repeat(2000)}` }],
     ['a body with __proto__', 'create', { token: TOKENS.admin, rawBody: '{"__proto__": {"inbox_id": 999999}, "contact_id": 999999}' }],
     ['a huge number', 'create', { token: TOKENS.admin, body: { inbox_id: 1e308, contact_id: 999_999 } }],
-    ['a form-encoded body', 'create', { token: TOKENS.admin, rawBody: 'inbox_id=999999&contact_id=999999', headers: { 'content-type': 'application/x-www-form-urlencoded' } }],
-    ['a text body', 'create', { token: TOKENS.admin, rawBody: 'hello', headers: { 'content-type': 'text/plain' } }],
   ])('%s', async (_name, target, options) => {
     const [endpoint, account] = target.split('/');
     const res = await ENDPOINTS[endpoint as Endpoint](account ?? 3, options);

@@ -82,6 +82,16 @@ describe('logs', () => {
     expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('echo the id on every response, also those answered before any route runs', async () => {
+    const responses = {
+      'no token (401)': await request('GET', conversationsPath(1), {}),
+      'a body that is not JSON (400)': await request('POST', conversationsPath(1), { token: TOKENS.admin, rawBody: 'x=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+      'an unknown route (404)': await request('GET', '/api/v1/nothing-here', { token: TOKENS.admin }),
+      'an invalid query (400)': await request('GET', conversationsPath(1), { token: TOKENS.admin, query: 'page=0' }),
+    };
+    for (const [name, res] of Object.entries(responses)) expect([name, res.headers.get('x-request-id')]).toEqual([name, expect.stringMatching(/^[0-9a-f-]{36}$/)]);
+  });
+
   it('never contain a token, whichever header carried it and however far it went', async () => {
     const secret = `e2e-secret-${randomBytes(8).toString('hex')}`; // unknown: the worker answers 401
     const requestId = `e2e-secret-trace-${randomBytes(4).toString('hex')}`;

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import {
   CreateConversationBody,
   ListConversationsQuery,
@@ -12,7 +12,7 @@ import {
 } from '#app/contracts';
 import { AccessToken } from './http/access-token.js';
 import { IdempotencyKey } from './http/idempotency-key.js';
-import { ApiAccessToken, ApiErrorResponses, schemaRef } from './http/openapi.js';
+import { ApiAccessToken, ApiErrorResponses, ApiOkReply } from './http/openapi.js';
 import { RequestId } from './http/request-id.js';
 import { AccountIdPipe, DtoPipe } from './http/validation.pipes.js';
 import { ConversationsRpc } from './rpc/conversations-rpc.client.js';
@@ -32,8 +32,8 @@ export class ConversationsController {
     description:
       `One page (${PER_PAGE}) of the conversations passing the filters, with the four counts (computed over every filter but assignee_type). Administrators see every conversation of the account, agents those of their inboxes.`,
   })
-  @ApiOkResponse({ description: 'A page and the counts.', schema: schemaRef('ConversationList') })
-  @ApiErrorResponses(400, 401, 403, 404, 503, 504)
+  @ApiOkReply('A page and the counts.', 'ConversationList')
+  @ApiErrorResponses(400, 401, 403, 404, 429, 500, 503, 504)
   list(
     @AccessToken() token: string,
     @Param('account_id', AccountIdPipe) accountId: number,
@@ -49,8 +49,8 @@ export class ConversationsController {
     summary: 'Conversation Counts',
     description: 'The four counts of the list, with the same filters and visibility rules.',
   })
-  @ApiOkResponse({ description: 'The four counts.', schema: schemaRef('ConversationMeta') })
-  @ApiErrorResponses(400, 401, 403, 404, 503, 504)
+  @ApiOkReply('The four counts.', 'ConversationMeta')
+  @ApiErrorResponses(400, 401, 403, 404, 429, 500, 503, 504)
   meta(
     @AccessToken() token: string,
     @Param('account_id', AccountIdPipe) accountId: number,
@@ -75,8 +75,8 @@ export class ConversationsController {
       'Repeating a key used in this account within 24 hours returns the conversation created the first time and creates nothing; the same key with another body is 422.',
     schema: { type: 'string', minLength: 1, maxLength: MAX_IDEMPOTENCY_KEY_LENGTH },
   })
-  @ApiOkResponse({ description: 'The created conversation (or, for a repeated Idempotency-Key, the first one).', schema: schemaRef('Conversation') })
-  @ApiErrorResponses(400, 401, 403, 404, 422, 503, 504)
+  @ApiOkReply('The created conversation (or, for a repeated Idempotency-Key, the first one).', 'Conversation')
+  @ApiErrorResponses(400, 401, 403, 404, 422, 429, 500, 503, 504)
   create(
     @AccessToken() token: string,
     @Param('account_id', AccountIdPipe) accountId: number,

@@ -7,8 +7,9 @@ import { closeOnSignals, pinoOptions, QUIET_ROUTES, REQUEST_ID_HEADER, requestId
 import { ConfigError, GatewaySettings, loadConfig } from '#app/config';
 import { GatewayModule } from './gateway.module.js';
 import { requireAccessToken } from './http/access-token.js';
-import { API_PREFIX, BODY_LIMIT_BYTES, closeConnectionsWhenDraining, parseQueryString } from './http/fastify-setup.js';
+import { acceptJsonBodiesOnly, API_PREFIX, BODY_LIMIT_BYTES, closeConnectionsWhenDraining, parseQueryString } from './http/fastify-setup.js';
 import { setupOpenApi } from './http/openapi.js';
+import { echoRequestId } from './http/request-id.js';
 import { setupSecurity } from './http/security.js';
 import { GatewayMetrics } from './observability/gateway-metrics.js';
 
@@ -25,8 +26,10 @@ async function bootstrap(): Promise<void> {
     disableRequestLogging: (request) => QUIET_ROUTES.test(request.url),
   });
   setupSecurity(adapter, settings);
+  echoRequestId(adapter.getInstance());
   requireAccessToken(adapter.getInstance(), API_PREFIX);
-  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(settings), adapter, { bufferLogs: true });
+  acceptJsonBodiesOnly(adapter.getInstance());
+  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(settings), adapter, { bufferLogs: true, bodyParser: false });
   const logger = app.get(Logger);
   app.useLogger(logger);
   app.get(GatewayMetrics).instrument(adapter.getInstance());

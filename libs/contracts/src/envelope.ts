@@ -1,3 +1,4 @@
+import { MessageFaults } from './dead-letter-reasons.js';
 import type { ErrorReply } from './errors.js';
 
 /** NestJS's RMQ request envelope (SPEC 5): `id` present with reply_to and correlation_id means RPC. */
@@ -18,11 +19,11 @@ export function parseRequestEnvelope(content: Buffer): ParsedEnvelope {
   try {
     body = JSON.parse(content.toString('utf8'));
   } catch {
-    return { ok: false, reason: 'body is not JSON' };
+    return { ok: false, reason: MessageFaults.notJson };
   }
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) return { ok: false, reason: 'body is not a JSON object' };
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return { ok: false, reason: MessageFaults.notObject };
   const { pattern, data, id } = body as Record<string, unknown>;
   const requestId = typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
-  if (typeof pattern !== 'string' || pattern === '') return { ok: false, reason: 'no pattern', id: requestId };
+  if (typeof pattern !== 'string' || pattern === '') return { ok: false, reason: MessageFaults.noPattern, id: requestId };
   return { ok: true, pattern, data, id: requestId };
 }

@@ -11,5 +11,6 @@ export * from './dto/list-conversations.query.js';
 export * from './dto/create-conversation.body.js';
 export * from './messages/conversation-messages.js';
 export * from './envelope.js';
+export * from './dead-letter-reasons.js';
 export * from './domain-events.js';
 export * from './token-digest.js';

@@ -8,3 +8,6 @@ export const Patterns = {
 export type Pattern = (typeof Patterns)[keyof typeof Patterns];
 
 export const ALL_PATTERNS: readonly string[] = Object.values(Patterns);
+
+/** The patterns a message without reply_to (an event) may carry: only a create has an effect nobody needs to read. */
+export const EVENT_PATTERNS: readonly string[] = [Patterns.create];

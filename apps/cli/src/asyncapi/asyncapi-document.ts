@@ -1,22 +1,38 @@
-import { ACCOUNT_ID_HEADER, DomainEvents, Patterns, queueDefinition, ReplySchemas, RPC_DEADLINE_HEADER } from '#app/contracts';
-import { defaultMetadataStorage } from 'class-transformer/cjs/storage.js';
-import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
+import {
+  ACCOUNT_ID_HEADER,
+  DEAD_LETTER_REASONS,
+  DomainEvents,
+  ERROR_REASON_HEADER,
+  Patterns,
+  queueDefinition,
+  ReplySchemas,
+  REQUEST_ID_HEADER,
+  RETRY_COUNT_HEADER,
+  RPC_DEADLINE_HEADER,
+} from '#app/contracts';
+import { domainEventProperties, eventProperties, propertiesBinding, queueBinding, replyProperties, rpcRequestProperties } from './amqp-bindings.js';
+import { dtoSchemas } from './dto-schemas.js';
 
-/** The DTO classes of libs/contracts whose JSON schemas are generated from their validation rules. */
-const DTO_SCHEMAS = ['ListConversationsQuery', 'CreateConversationBody', 'CreateMessageBody', 'ListConversationsMessage', 'CreateConversationMessage'];
+/** The work queue's name in channel addresses: the RMQ_QUEUE setting, a parameter of each channel. */
+const QUEUE = '{queue}';
 
-const ref = (kind: 'schemas' | 'messages', name: string) => ({ $ref: `#/components/${kind}/${name}` });
+const ref = (kind: 'schemas' | 'messages' | 'parameters', name: string) => ({ $ref: `#/components/${kind}/${name}` });
+const channelMessage = (channel: string, message: string) => ({ $ref: `#/channels/${channel}/messages/${message}` });
 
-/** `{"pattern", "data", "id"?}` with `pattern` fixed. */
+/** `{"pattern", "data", "id"}` with `pattern` fixed; `id` required for an RPC request. */
 const envelope = (pattern: string, dataSchema: string, rpc: boolean) => ({
   type: 'object',
   required: ['pattern', 'data', ...(rpc ? ['id'] : [])],
   properties: {
     pattern: { const: pattern },
     data: ref('schemas', dataSchema),
-    ...(rpc ? { id: { type: 'string', description: 'request id; with reply_to and correlation_id it makes the message an RPC request' } } : {}),
+    id: {
+      type: ['string', 'number'],
+      description: rpc
+        ? 'The request id (a UUID, say): with the properties reply_to and correlation_id it makes the message an RPC request.'
+        : 'Optional. A create with neither data.idempotency_key nor a message_id is de-duplicated on this id together with its data.',
+    },
   },
-  ...(rpc ? {} : { not: { required: ['id'] } }),
 });
 
 const replyEnvelope = (responseSchema: object) => ({
@@ -25,50 +41,91 @@ const replyEnvelope = (responseSchema: object) => ({
   properties: { response: responseSchema, isDisposed: { const: true } },
 });
 
+const requestHeaders = {
+  type: 'object',
+  properties: {
+    [RPC_DEADLINE_HEADER]: {
+      type: ['integer', 'string'],
+      description:
+        'Optional: when you stop waiting (unix milliseconds, a number or decimal text). A worker that takes the request later discards it unexecuted and unanswered. Set the expiration property too.',
+    },
+    [REQUEST_ID_HEADER]: { type: 'string', description: "Optional: a request id of yours; the worker's log lines for the message carry it." },
+  },
+};
+
 const rpcMessage = (name: string, pattern: string, dataSchema: string, summary: string) => ({
   name,
   title: `${pattern} (RPC)`,
   summary,
   contentType: 'application/json',
-  correlationId: { location: '$message.header#/correlation_id' },
-  headers: {
-    type: 'object',
-    properties: {
-      [RPC_DEADLINE_HEADER]: {
-        type: ['integer', 'string'],
-        description: 'When the caller stops waiting (unix milliseconds, a number or decimal text): a worker that takes the request later discards it unexecuted. Set the AMQP expiration too, so that one expiring in the queue is dropped.',
-      },
-    },
-  },
+  headers: requestHeaders,
   payload: envelope(pattern, dataSchema, true),
-  bindings: { amqp: { bindingVersion: '0.3.0' } },
+  bindings: propertiesBinding(rpcRequestProperties),
 });
 
+const replyMessage = (name: string, payload: object, summary: string) => ({
+  name,
+  summary,
+  contentType: 'application/json',
+  payload,
+  bindings: propertiesBinding(replyProperties),
+});
+
+const rpcOperation = (title: string, summary: string, request: string, reply: string) => ({
+  action: 'send',
+  channel: { $ref: '#/channels/workQueue' },
+  title,
+  summary,
+  messages: [channelMessage('workQueue', request)],
+  reply: {
+    channel: { $ref: '#/channels/replies' },
+    messages: [channelMessage('replies', reply), channelMessage('replies', 'errorReply')],
+  },
+});
+
+/** Markdown: paragraphs are joined lines, items start with "- ". */
+const DESCRIPTION = [
+  [
+    'Other services list and create support conversations by publishing to the work queue, whose name is the',
+    'RMQ_QUEUE setting ({queue} below, "conversations" by default), a JSON body in the NestJS envelope',
+    '{"pattern", "data", "id"}. What a message is follows from its AMQP properties (properties, not headers:',
+    'a header named correlation_id or message_id is not read):',
+  ],
+  [
+    '- RPC request: the properties reply_to and correlation_id, and an `id` in the body. It gets exactly one reply',
+    'on reply_to, with the same correlation_id: {"response", "isDisposed": true} or {"err", "isDisposed": true}.',
+  ],
+  [
+    '- Event: no reply_to. Only conversations.create can be one; it is acknowledged once its effect is committed,',
+    'and de-duplicated on data.idempotency_key, else on the message_id property, else on the envelope id with its data.',
+  ],
+  [
+    '- Neither (reply_to without correlation_id or without an envelope id; a list or meta without reply_to, whose',
+    'answer nobody could read): moved to {queue}.dlq with its reason, never acknowledged in silence.',
+  ],
+  [
+    'A message that can never succeed is moved once to {queue}.dlq, with the header x-error-reason: the HTTP status',
+    'first, then why (see the DeadLetter message). Publish to the queue without declaring it, or declare it with',
+    'exactly the arguments of its channel binding (queue.arguments): RabbitMQ refuses a declaration with other',
+    'arguments (406 PRECONDITION_FAILED). The message bindings list the AMQP properties of each message',
+    '(x-properties); examples/python in the repository publishes and subscribes from this document alone.',
+  ],
+]
+  .map((lines, i, all) => lines.join(' ') + (i === all.length - 1 ? '' : all[i + 1][0].startsWith('- ') ? '\n' : '\n\n'))
+  .join('');
+
 /**
- * The AsyncAPI 3 description of the queue contract (SPEC 5): generated, not written, so that the
- * request payloads are the DTOs' own rules. `npm run asyncapi` writes it to docs/asyncapi.yaml.
+ * The AsyncAPI 3 description of the queue contract: generated, not written, so that the
+ * payloads are the DTOs' own (the very schemas of the OpenAPI document) and the queue arguments the
+ * service's own (queueDefinition). `npm run asyncapi` writes it to docs/asyncapi.yaml.
  */
-export function asyncApiDocument(queueName = 'conversations', eventsExchange = 'conversations.events'): Record<string, unknown> {
-  const queue = queueDefinition(queueName);
-  const generated = validationMetadatasToSchemas({ classTransformerMetadataStorage: defaultMetadataStorage, refPointerPrefix: '#/components/schemas/' });
-  const dtoSchemas = Object.fromEntries(DTO_SCHEMAS.map((name) => [name, generated[name]]));
+export async function asyncApiDocument(eventsExchange = 'conversations.events'): Promise<Record<string, unknown>> {
+  const queue = queueDefinition(QUEUE);
+  const dlqReasons = DEAD_LETTER_REASONS.map(({ reason, when }) => `- \`${reason}\`: ${when}`).join('\n');
 
   return {
     asyncapi: '3.1.0',
-    info: {
-      title: 'Conversations service: message contract',
-      version: '1.0.0',
-      description: [
-        'Other services list and create support conversations by publishing to the work queue (its name is',
-        `the RMQ_QUEUE setting, "${queue.name}" by default), in the NestJS RMQ envelope {"pattern", "data", "id"}.`,
-        'A message with the properties reply_to and correlation_id and an `id` in the body is an RPC request',
-        'and gets exactly one reply, {"response", "isDisposed": true} or {"err", "isDisposed": true}; one',
-        'without is an event, acknowledged only once its effect is committed and de-duplicated on',
-        'data.idempotency_key, else on the AMQP message_id. A message that can never succeed is moved once to',
-        `"${queue.deadLetterQueue}" with the header x-error-reason. Declare nothing, or declare the queue with`,
-        'exactly the arguments shown in its channel bindings: RabbitMQ refuses a declaration with others.',
-      ].join(' '),
-    },
+    info: { title: 'Conversations service: message contract', version: '1.0.0', description: DESCRIPTION },
     defaultContentType: 'application/json',
     servers: {
       local: { host: '127.0.0.1:5672', protocol: 'amqp', description: 'RabbitMQ (AMQP_URL)' },
@@ -77,25 +134,20 @@ export function asyncApiDocument(queueName = 'conversations', eventsExchange = '
       workQueue: {
         address: queue.name,
         title: 'Work queue',
-        description: 'RPC requests and create events, consumed by competing workers (manual ack, bounded prefetch).',
+        description: `RPC requests and create events, consumed by competing workers (manual ack, bounded prefetch). Durable; its arguments name the dead-letter exchange ${queue.deadLetterExchange}, to which nothing is bound, so what RabbitMQ itself dead-letters (an RPC request that expired unanswered) is dropped. x-queue-type is "quorum" instead where the service runs with RMQ_QUEUE_TYPE=quorum.`,
+        parameters: { queue: ref('parameters', 'queue') },
         messages: {
           listRequest: ref('messages', 'ListRequest'),
           metaRequest: ref('messages', 'MetaRequest'),
           createRequest: ref('messages', 'CreateRequest'),
           createEvent: ref('messages', 'CreateEvent'),
         },
-        bindings: {
-          amqp: {
-            is: 'queue',
-            queue: { name: queue.name, durable: true, exclusive: false, autoDelete: false, vhost: '/' },
-            bindingVersion: '0.3.0',
-          },
-        },
+        bindings: queueBinding(queue.name, queue.options),
       },
       replies: {
         address: null,
         title: 'Replies',
-        description: 'The queue named by the request\'s reply_to (amq.rabbitmq.reply-to for direct reply-to); correlation_id is the request\'s.',
+        description: "The queue named by the request's reply_to property (amq.rabbitmq.reply-to for direct reply-to). Each reply carries the request's correlation_id property.",
         messages: {
           listReply: ref('messages', 'ListReply'),
           metaReply: ref('messages', 'MetaReply'),
@@ -103,12 +155,21 @@ export function asyncApiDocument(queueName = 'conversations', eventsExchange = '
           errorReply: ref('messages', 'ErrorReply'),
         },
       },
+      retryQueue: {
+        address: queue.retryQueue,
+        title: 'Retry queue',
+        description: `The workers' own: do not publish to it. An event whose database is unavailable waits here (per-message TTL, doubling from EVENT_RETRY_DELAY_MS up to EVENT_RETRY_MAX_DELAY_MS, counted in the header ${RETRY_COUNT_HEADER}), then goes back to ${queue.name} through the default exchange, for as long as the outage lasts. Declared by the workers with these arguments.`,
+        parameters: { queue: ref('parameters', 'queue') },
+        messages: { createEvent: ref('messages', 'CreateEvent') },
+        bindings: queueBinding(queue.retryQueue, queue.retryQueueOptions),
+      },
       deadLetters: {
         address: queue.deadLetterQueue,
         title: 'Dead letters',
-        description: `Messages that can never succeed: not JSON, no or unknown pattern, an event that fails validation, authentication or a rule. Each is there once, with its original body and properties (less user_id and the TTL) and the header x-error-reason. A valid event whose database is unavailable is never here: it waits in ${queue.retryQueue} for as long as the outage lasts. Nor is an RPC request nobody waits for any more: one that expires in the work queue is dropped (nothing is bound to its dead-letter exchange ${queue.deadLetterExchange}), and a worker discards one it takes after the deadline in its x-reply-deadline header.`,
+        description: `Messages that can never succeed, each there once, with its original body and properties (less user_id and the expiration) and the header ${ERROR_REASON_HEADER}. A valid event whose database is unavailable is never here (it waits in ${queue.retryQueue}); nor is an RPC request nobody waits for any more (dropped when it expires in the queue; discarded by a worker that takes it after its ${RPC_DEADLINE_HEADER}).`,
+        parameters: { queue: ref('parameters', 'queue') },
         messages: { deadLetter: ref('messages', 'DeadLetter') },
-        bindings: { amqp: { is: 'queue', queue: { name: queue.deadLetterQueue, durable: true, exclusive: false, autoDelete: false, vhost: '/' }, bindingVersion: '0.3.0' } },
+        bindings: queueBinding(queue.deadLetterQueue, queue.deadLetterQueueOptions),
       },
       domainEvents: {
         address: DomainEvents.conversationCreated,
@@ -121,65 +182,39 @@ export function asyncApiDocument(queueName = 'conversations', eventsExchange = '
       },
     },
     operations: {
-      listConversations: {
-        action: 'send',
-        channel: { $ref: '#/channels/workQueue' },
-        title: Patterns.list,
-        summary: 'One page of conversations with the four counts (SPEC 4.1).',
-        messages: [{ $ref: '#/channels/workQueue/messages/listRequest' }],
-        reply: {
-          address: { location: '$message.header#/reply_to' },
-          channel: { $ref: '#/channels/replies' },
-          messages: [{ $ref: '#/channels/replies/messages/listReply' }, { $ref: '#/channels/replies/messages/errorReply' }],
-        },
-      },
-      conversationCounts: {
-        action: 'send',
-        channel: { $ref: '#/channels/workQueue' },
-        title: Patterns.meta,
-        summary: 'The four counts only.',
-        messages: [{ $ref: '#/channels/workQueue/messages/metaRequest' }],
-        reply: {
-          address: { location: '$message.header#/reply_to' },
-          channel: { $ref: '#/channels/replies' },
-          messages: [{ $ref: '#/channels/replies/messages/metaReply' }, { $ref: '#/channels/replies/messages/errorReply' }],
-        },
-      },
-      createConversation: {
-        action: 'send',
-        channel: { $ref: '#/channels/workQueue' },
-        title: Patterns.create,
-        summary: 'Create a conversation and get it back (SPEC 4.2).',
-        messages: [{ $ref: '#/channels/workQueue/messages/createRequest' }],
-        reply: {
-          address: { location: '$message.header#/reply_to' },
-          channel: { $ref: '#/channels/replies' },
-          messages: [{ $ref: '#/channels/replies/messages/createReply' }, { $ref: '#/channels/replies/messages/errorReply' }],
-        },
-      },
+      listConversations: rpcOperation(Patterns.list, 'One page of conversations with the four counts.', 'listRequest', 'listReply'),
+      conversationCounts: rpcOperation(Patterns.meta, 'The four counts only.', 'metaRequest', 'metaReply'),
+      createConversation: rpcOperation(Patterns.create, 'Create a conversation and get it back.', 'createRequest', 'createReply'),
       publishCreateEvent: {
         action: 'send',
         channel: { $ref: '#/channels/workQueue' },
         title: `${Patterns.create} (event)`,
         summary: 'Create a conversation without waiting for it: persistent, confirmed, de-duplicated on idempotency_key or message_id.',
-        messages: [{ $ref: '#/channels/workQueue/messages/createEvent' }],
+        messages: [channelMessage('workQueue', 'createEvent')],
         bindings: { amqp: { deliveryMode: 2, ack: true, bindingVersion: '0.3.0' } },
       },
       readDeadLetters: {
         action: 'receive',
         channel: { $ref: '#/channels/deadLetters' },
-        summary: 'For operators: what was refused, and why (x-error-reason).',
-        messages: [{ $ref: '#/channels/deadLetters/messages/deadLetter' }],
+        summary: `For operators: what was refused, and why (${ERROR_REASON_HEADER}).`,
+        messages: [channelMessage('deadLetters', 'deadLetter')],
       },
       onConversationCreated: {
         action: 'receive',
         channel: { $ref: '#/channels/domainEvents' },
         title: DomainEvents.conversationCreated,
         summary: 'A conversation was created (committed). At least once: de-duplicate on event_id.',
-        messages: [{ $ref: '#/channels/domainEvents/messages/conversationCreated' }],
+        messages: [channelMessage('domainEvents', 'conversationCreated')],
       },
     },
     components: {
+      parameters: {
+        queue: {
+          description: 'The work queue: the RMQ_QUEUE setting of the service. Its dead-letter queue, retry queue and dead-letter exchange are named after it.',
+          default: 'conversations',
+          examples: ['conversations'],
+        },
+      },
       messages: {
         ListRequest: rpcMessage('ListRequest', Patterns.list, 'ListConversationsMessage', 'List conversations'),
         MetaRequest: rpcMessage('MetaRequest', Patterns.meta, 'ListConversationsMessage', 'Count conversations'),
@@ -187,19 +222,20 @@ export function asyncApiDocument(queueName = 'conversations', eventsExchange = '
         CreateEvent: {
           name: 'CreateEvent',
           title: `${Patterns.create} (event)`,
+          summary: 'A create nobody waits for: no reply_to.',
           contentType: 'application/json',
-          headers: { type: 'object', properties: { message_id: { type: 'string', description: 'AMQP property: de-duplication when no idempotency_key is given' } } },
+          headers: { type: 'object', properties: { [REQUEST_ID_HEADER]: requestHeaders.properties[REQUEST_ID_HEADER] } },
           payload: envelope(Patterns.create, 'CreateConversationMessage', false),
+          bindings: propertiesBinding(eventProperties),
         },
-        ListReply: { name: 'ListReply', correlationId: { location: '$message.header#/correlation_id' }, payload: replyEnvelope(ref('schemas', 'ConversationList')) },
-        MetaReply: { name: 'MetaReply', correlationId: { location: '$message.header#/correlation_id' }, payload: replyEnvelope(ref('schemas', 'ConversationMeta')) },
-        CreateReply: { name: 'CreateReply', correlationId: { location: '$message.header#/correlation_id' }, payload: replyEnvelope(ref('schemas', 'Conversation')) },
-        ErrorReply: {
-          name: 'ErrorReply',
-          summary: 'Any failed request: the HTTP status the same request gets over HTTP, and why.',
-          correlationId: { location: '$message.header#/correlation_id' },
-          payload: { type: 'object', required: ['err', 'isDisposed'], properties: { err: ref('schemas', 'ErrorReply'), isDisposed: { const: true } } },
-        },
+        ListReply: replyMessage('ListReply', replyEnvelope(ref('schemas', 'ConversationList')), 'A page and the counts.'),
+        MetaReply: replyMessage('MetaReply', replyEnvelope(ref('schemas', 'ConversationMeta')), 'The four counts.'),
+        CreateReply: replyMessage('CreateReply', replyEnvelope(ref('schemas', 'Conversation')), 'The created conversation (or, for a repeated idempotency_key, the first one).'),
+        ErrorReply: replyMessage(
+          'ErrorReply',
+          { type: 'object', required: ['err', 'isDisposed'], properties: { err: ref('schemas', 'ErrorReply'), isDisposed: { const: true } } },
+          'Any failed request: the HTTP status the same request gets over HTTP, and why.',
+        ),
         ConversationCreated: {
           name: 'ConversationCreated',
           title: DomainEvents.conversationCreated,
@@ -211,17 +247,30 @@ export function asyncApiDocument(queueName = 'conversations', eventsExchange = '
             properties: { [ACCOUNT_ID_HEADER]: { type: 'integer', description: 'the account of the conversation' } },
           },
           payload: ref('schemas', 'ConversationCreatedEvent'),
-          bindings: { amqp: { messageType: DomainEvents.conversationCreated, bindingVersion: '0.3.0' } },
+          bindings: propertiesBinding(domainEventProperties, { messageType: DomainEvents.conversationCreated }),
         },
         DeadLetter: {
           name: 'DeadLetter',
-          summary: 'The refused message, body and properties unchanged.',
-          headers: { type: 'object', required: ['x-error-reason'], properties: { 'x-error-reason': { type: 'string' } } },
+          summary: 'The refused message, body and properties unchanged, with the reason.',
+          description: `${ERROR_REASON_HEADER} is "<status> <why>": the HTTP status the same request gets over HTTP, a space, then why. The reasons:\n\n${dlqReasons}`,
+          headers: {
+            type: 'object',
+            required: [ERROR_REASON_HEADER],
+            properties: {
+              [ERROR_REASON_HEADER]: {
+                type: 'string',
+                pattern: '^[45][0-9]{2} .+',
+                maxLength: 1000,
+                description: 'Status first, then why (see the message description).',
+                examples: DEAD_LETTER_REASONS.map(({ reason }) => reason),
+              },
+            },
+          },
           payload: {},
         },
       },
       schemas: {
-        ...dtoSchemas,
+        ...(await dtoSchemas()),
         ...ReplySchemas,
         ConversationCreatedEvent: {
           allOf: [

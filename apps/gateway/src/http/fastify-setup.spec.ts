@@ -1,5 +1,6 @@
 import { ListConversationsQuery, validatePayload } from '#app/contracts';
-import { BODY_LIMIT_BYTES, parseQueryString } from './fastify-setup.js';
+import Fastify from 'fastify';
+import { acceptJsonBodiesOnly, BODY_LIMIT_BYTES, parseQueryString } from './fastify-setup.js';
 
 const labels = (n: number, form: 'brackets' | 'repeated') =>
   Array.from({ length: n }, (_, i) => `${form === 'brackets' ? 'labels[]' : 'labels'}=l${i}`).join('&');
@@ -58,5 +59,38 @@ describe('parseQueryString', () => {
 describe('BODY_LIMIT_BYTES', () => {
   it('is 1 MB (SPEC 4.4)', () => {
     expect(BODY_LIMIT_BYTES).toBe(1_048_576);
+  });
+});
+
+describe('acceptJsonBodiesOnly', () => {
+  const app = Fastify();
+  acceptJsonBodiesOnly(app);
+  app.post('/', async (request) => ({ body: request.body ?? null }));
+  let url: string;
+  beforeAll(async () => {
+    url = await app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  afterAll(() => app.close());
+
+  const post = async (body: string, contentType?: string) => {
+    // fetch would label an untyped string body text/plain: a Blob without a type sends no content-type.
+    const res = await fetch(url, { method: 'POST', body: contentType === undefined ? new Blob([body]) : body, headers: contentType === undefined ? {} : { 'content-type': contentType } });
+    return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+  };
+
+  it('parses JSON, with or without a charset', async () => {
+    for (const type of ['application/json', 'application/json; charset=utf-8']) {
+      expect(await post('{"inbox_id":1}', type)).toEqual({ status: 200, json: { body: { inbox_id: 1 } } });
+    }
+  });
+
+  it.each([
+    ['a form-encoded body', 'application/x-www-form-urlencoded', 'inbox_id=1&message[content]=hi'],
+    ['a plain-text body', 'text/plain', '{"inbox_id":1}'],
+    ['a multipart body', 'multipart/form-data; boundary=x', '--x--'],
+    ['an untyped body', undefined, '{"inbox_id":1}'],
+  ])('refuses %s as an unsupported media type (the error filter makes it a 400)', async (_name, type, body) => {
+    const res = await post(body, type);
+    expect([res.status, res.json.code]).toEqual([415, 'FST_ERR_CTP_INVALID_MEDIA_TYPE']);
   });
 });

@@ -31,3 +31,14 @@ export function closeConnectionsWhenDraining(fastify: FastifyInstance): () => vo
     draining = true;
   };
 }
+
+/**
+ * Request bodies are JSON or nothing. Fastify's own JSON parser stays; its text/plain parser
+ * goes, and Nest's form parser is never added (main.ts creates the app with `bodyParser: false`), so a
+ * form-encoded body cannot create a conversation with its nested keys silently dropped. Fastify answers
+ * any other content type with FST_ERR_CTP_INVALID_MEDIA_TYPE, which HttpErrorFilter turns into the
+ * 400 `bad_request_error` naming `body` that a body that is not JSON gets (not 415: see the README).
+ */
+export function acceptJsonBodiesOnly(fastify: FastifyInstance): void {
+  fastify.removeContentTypeParser('text/plain');
+}

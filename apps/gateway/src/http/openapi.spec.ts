@@ -25,10 +25,10 @@ const OPERATIONS = [
   ['post', LIST],
 ] as const;
 
-/** SPEC 4.4 per operation: only a create can break a rule (422). */
+/** Every status the gateway can answer, per operation: only a create can break a rule (422). */
 const ERROR_STATUSES = {
-  get: ['400', '401', '403', '404', '503', '504'],
-  post: ['400', '401', '403', '404', '422', '503', '504'],
+  get: ['400', '401', '403', '404', '429', '500', '503', '504'],
+  post: ['400', '401', '403', '404', '422', '429', '500', '503', '504'],
 };
 const ERROR_BODY: Record<string, string> = { '400': 'BadRequestError', '422': 'UnprocessableEntityError' };
 
@@ -128,6 +128,15 @@ describe('the OpenAPI document', () => {
       }
     });
 
+    it('gives status no default, which generators would read as "always present"; the text says it', () => {
+      expect(body().properties!.status).not.toHaveProperty('default');
+      expect((body().properties!.status as SchemaObject).description).toMatch(/open/);
+    });
+
+    it('declares the attribute objects free-form', () => {
+      for (const name of ['additional_attributes', 'custom_attributes']) expect(body().properties![name]).toMatchObject({ type: 'object', additionalProperties: true });
+    });
+
     it('describes the first message', () => {
       const message = body().properties!.message as SchemaObject;
       expect(schemaNamed(message.allOf![0])).toMatchObject({ required: ['content'], properties: { content: { type: 'string' } } });
@@ -157,6 +166,22 @@ describe('the OpenAPI document', () => {
       expect(statuses.sort()).toEqual(ERROR_STATUSES[method]);
       for (const status of statuses) {
         expect([status, responseSchema(method, path, status)]).toEqual([status, { $ref: `#/components/schemas/${ERROR_BODY[status] ?? 'GenericError'}` }]);
+      }
+    });
+
+    it.each(OPERATIONS)('%s %s declares X-Request-Id on every response, and Retry-After on the 429', (method, path) => {
+      const responses = operation(method, path).responses as Record<string, { headers?: Record<string, { schema: SchemaObject }> }>;
+      for (const [status, response] of Object.entries(responses)) {
+        expect([status, Object.keys(response.headers ?? {})]).toEqual([status, status === '429' ? ['X-Request-Id', 'Retry-After'] : ['X-Request-Id']]);
+      }
+      expect(responses['429'].headers!['Retry-After'].schema).toMatchObject({ type: 'integer' });
+    });
+
+    it('declares the attribute objects of a <conversation> free-form', () => {
+      const conversation = document.components!.schemas!.Conversation as SchemaObject;
+      const sender = ((conversation.properties!.meta as SchemaObject).properties!.sender as SchemaObject).properties!;
+      for (const attributes of [conversation.properties!, sender]) {
+        for (const name of ['additional_attributes', 'custom_attributes']) expect(attributes[name]).toEqual({ type: 'object', additionalProperties: true });
       }
     });
 

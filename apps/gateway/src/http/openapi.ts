@@ -1,7 +1,8 @@
 import { applyDecorators, type INestApplication } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ApiResponse, ApiSecurity, DocumentBuilder, SwaggerModule, type OpenAPIObject, type SecuritySchemeObject } from '@nestjs/swagger';
+import { ApiOkResponse, ApiResponse, ApiSecurity, DocumentBuilder, SwaggerModule, type OpenAPIObject, type SecuritySchemeObject } from '@nestjs/swagger';
 import { ERROR_TEXT, fieldErrorSchema, ReplySchemas, type JsonSchema } from '#app/contracts';
+import { TOO_MANY_REQUESTS } from './rate-limit.js';
 
 /** Swagger UI; outside API_PREFIX, so it needs no token. */
 export const DOCS_PATH = '/docs';
@@ -19,7 +20,7 @@ export const SECURITY_SCHEMES = {
   bearer: { type: 'http', scheme: 'bearer', description: 'The same token as `Authorization: Bearer <token>`.' },
 } satisfies Record<string, SecuritySchemeObject>;
 
-/** Error bodies of SPEC 4.4, as the gateway's HttpErrorFilter writes them (see httpErrorBody). */
+/** The error bodies, as the gateway's HttpErrorFilter (and the rate limiter) write them (see httpErrorBody). */
 const HTTP_ERROR_SCHEMAS = {
   BadRequestError: {
     type: 'object',
@@ -46,10 +47,30 @@ export const schemaRef = (name: keyof typeof COMPONENT_SCHEMAS) => ({ $ref: `#/c
 
 const error = (text: string) => ({ error: text });
 
-/** Each error status of SPEC 4.4, its body and an example. */
+/** Sent with every response of the API, errors included (see echoRequestId). */
+const REQUEST_ID_HEADER = {
+  'X-Request-Id': {
+    description: "The request's id: the caller's own X-Request-Id when it is a sane one, else a new UUID. The gateway's and the worker's log lines for the request carry it.",
+    schema: { type: 'string' },
+  },
+};
+
+const RETRY_AFTER_HEADER = {
+  'Retry-After': { description: 'Seconds until the current one-minute window of the limit ends.', schema: { type: 'integer', minimum: 1, maximum: 60 } },
+};
+
+interface ErrorResponse {
+  description: string;
+  schema: { $ref: string };
+  example?: unknown;
+  examples?: Record<string, { summary: string; value: unknown }>;
+  headers?: Record<string, { description: string; schema: JsonSchema }>;
+}
+
+/** Each error status the gateway can answer, its body, headers and an example. */
 const ERROR_RESPONSES = {
   400: {
-    description: 'Malformed request: a bad type, an unknown enum value, a body that is not JSON or over 1 MB.',
+    description: 'Malformed request: a bad type, an unknown enum value; a body that is not JSON (any content type but application/json), or over 1 MB.',
     schema: schemaRef('BadRequestError'),
     example: { description: ERROR_TEXT.badRequest, errors: [{ field: 'page', message: 'page must be 1 or more', code: 'min' }] },
   },
@@ -73,18 +94,39 @@ const ERROR_RESPONSES = {
     schema: schemaRef('UnprocessableEntityError'),
     example: { message: 'source_id belongs to another contact', attributes: ['source_id'] },
   },
+  429: {
+    description: 'Over the rate limit of the client IP or of the token (RATE_LIMIT_IP_PER_MINUTE, RATE_LIMIT_TOKEN_PER_MINUTE); answered before the body is read.',
+    schema: schemaRef('GenericError'),
+    example: error(TOO_MANY_REQUESTS.error),
+    headers: RETRY_AFTER_HEADER,
+  },
+  500: { description: 'A fault of the service itself; nothing of its cause is shown.', schema: schemaRef('GenericError'), example: error(ERROR_TEXT.internal) },
   503: { description: 'The broker or the database is unreachable.', schema: schemaRef('GenericError'), example: error(ERROR_TEXT.unavailable) },
-  504: { description: 'No worker answered within RPC_TIMEOUT_MS.', schema: schemaRef('GenericError'), example: error(ERROR_TEXT.timeout) },
-} as const;
+  504: {
+    description:
+      'No worker answered within RPC_TIMEOUT_MS, or the broker connection dropped after the request went out: the outcome is unknown, so retry a create with the same Idempotency-Key.',
+    schema: schemaRef('GenericError'),
+    example: error(ERROR_TEXT.timeout),
+  },
+} satisfies Record<number, ErrorResponse>;
 
 export type ErrorStatus = keyof typeof ERROR_RESPONSES;
 
 /** Every operation is called with a token, in any of the three ways. */
 export const ApiAccessToken = () => applyDecorators(...Object.keys(SECURITY_SCHEMES).map((name) => ApiSecurity(name)));
 
-/** The error responses an operation can give, with the bodies of SPEC 4.4. */
+/** The 200 of an operation: one of the shared reply schemas, with the X-Request-Id header. */
+export const ApiOkReply = (description: string, schema: keyof typeof COMPONENT_SCHEMAS) =>
+  ApiOkResponse({ description, schema: schemaRef(schema), headers: REQUEST_ID_HEADER });
+
+/** The error responses an operation can give, with their bodies and headers. */
 export const ApiErrorResponses = (...statuses: ErrorStatus[]) =>
-  applyDecorators(...statuses.map((status) => ApiResponse({ status, ...ERROR_RESPONSES[status] })));
+  applyDecorators(
+    ...statuses.map((status) => {
+      const { headers = {}, ...response }: ErrorResponse = ERROR_RESPONSES[status];
+      return ApiResponse({ status, ...response, headers: { ...REQUEST_ID_HEADER, ...headers } });
+    }),
+  );
 
 /** The OpenAPI document of the HTTP API, from the controllers' decorators and the shared DTOs. */
 export function openApiDocument(app: INestApplication): OpenAPIObject {

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { RmqContext, ServerRMQ, type OutgoingResponse, type RmqOptions } from '@nestjs/microservices';
-import { ErrorReplies, type QueueDefinition } from '#app/contracts';
+import { deadLetterReason, ErrorReplies, EVENT_PATTERNS, MessageFaults, type QueueDefinition } from '#app/contracts';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { BrokerConnection } from '#app/runtime';
 import type { WorkerMetrics } from '../observability/worker-metrics.js';
 import { deadLetter, putBack } from './dead-letter.js';
-import { envelopeOf, isPastDeadline, isRpcRequest } from './delivery.js';
+import { deliveryKind, envelopeOf, isPastDeadline } from './delivery.js';
 
 /** How long a closing worker waits for the messages it holds (SIGTERM must exit within 10 s). */
 const DRAIN_TIMEOUT_MS = 7_000;
@@ -20,7 +20,9 @@ const DRAIN_TIMEOUT_MS = 7_000;
  *   reply when it is an RPC request and dead-lettered (with its reason) when it is an event,
  *   instead of Nest's bare nack;
  * - RPC means `reply_to`, `correlation_id` and an envelope `id` together (SPEC 5); a message with
- *   an `id` but nowhere to reply is handled as the event it is;
+ *   an `id` but nowhere to reply is handled as the event it is, but one with `reply_to` that lacks
+ *   another part, or a list or meta event (whose answer nobody could read), is dead-lettered:
+ *   never acknowledged in silence;
  * - an RPC request taken after its caller stopped waiting is discarded unexecuted (SPEC 5);
  * - a reply that cannot be published (the connection is closing) is logged, never an unhandled rejection;
  * - closing first cancels the consumer, then waits for the messages in hand to be settled.
@@ -93,14 +95,19 @@ export class ConversationsServer extends ServerRMQ implements BrokerConnection {
   /** Nest's own, except that a reply that cannot be published (the connection is closing) is logged, not an unhandled rejection. */
   override sendMessage<T = any>(message: T, replyTo: any, correlationId: string, _context?: RmqContext): void {
     const { options, ...outgoing } = this.serializer.serialize(message as OutgoingResponse) as { options?: object };
-    const published: Promise<unknown> = this.channel.sendToQueue(replyTo, Buffer.from(JSON.stringify(outgoing)), { correlationId, ...options });
+    const published: Promise<unknown> = this.channel.sendToQueue(replyTo, Buffer.from(JSON.stringify(outgoing)), {
+      correlationId,
+      contentType: 'application/json',
+      ...options,
+    });
     // A reply lost here is a 504 for its caller; a create behind it is committed and de-duplicated if retried.
     published.catch((error: unknown) => this.log.warn(`a reply was not published: ${error instanceof Error ? error.message : String(error)}`));
   }
 
   private async dispatch(message: ConsumeMessage, channel: ConfirmChannel): Promise<void> {
     const envelope = envelopeOf(message);
-    const rpc = isRpcRequest(message);
+    const delivery = deliveryKind(message);
+    const rpc = delivery.kind === 'rpc';
     if (rpc && isPastDeadline(message)) {
       channel.ack(message); // nobody waits for the answer, and a create must not run after its caller's 504
       this.metrics?.handled.inc({ pattern: envelope.ok ? envelope.pattern : 'none', outcome: 'expired' });
@@ -108,9 +115,15 @@ export class ConversationsServer extends ServerRMQ implements BrokerConnection {
     }
     const handler = envelope.ok ? this.getHandlerByPattern(envelope.pattern) : null;
     if (!envelope.ok || !handler) {
-      const reason = envelope.ok ? `unknown pattern "${envelope.pattern.slice(0, 100)}"` : envelope.reason;
+      const reason = envelope.ok ? MessageFaults.unknownPattern(envelope.pattern) : envelope.reason;
       const kind = envelope.ok ? 'unknown_pattern' : envelope.reason.replace(/\W+/g, '_');
       return this.refuse(message, channel, rpc, reason, kind);
+    }
+    if (delivery.kind === 'incomplete') {
+      return this.deadLetterMalformed(message, channel, MessageFaults.incompleteRpc(delivery.missing), 'incomplete_rpc');
+    }
+    if (!rpc && !EVENT_PATTERNS.includes(envelope.pattern)) {
+      return this.deadLetterMalformed(message, channel, MessageFaults.notAnEvent(envelope.pattern), 'not_an_event');
     }
     const context = new RmqContext([message, channel, envelope.pattern]);
     if (!rpc) {
@@ -133,6 +146,12 @@ export class ConversationsServer extends ServerRMQ implements BrokerConnection {
       this.metrics?.handled.inc({ pattern: 'none', outcome: 'error_reply' });
       return;
     }
+    return this.deadLetterMalformed(message, channel, reason, kind);
+  }
+
+  /** Every message refused here is a malformed request: 400, status first in its x-error-reason. */
+  private async deadLetterMalformed(message: ConsumeMessage, channel: ConfirmChannel, why: string, kind: string): Promise<void> {
+    const reason = deadLetterReason(400, why);
     this.log.warn(`dead-lettering a message: ${reason}`);
     try {
       await deadLetter(channel, message, this.definition.deadLetterQueue, reason);

@@ -1,4 +1,4 @@
-import { parseRequestEnvelope, RETRY_COUNT_HEADER, RPC_DEADLINE_HEADER, type ParsedEnvelope } from '#app/contracts';
+import { parseRequestEnvelope, RETRY_COUNT_HEADER, RPC_DEADLINE_HEADER, type ParsedEnvelope, type RpcPart } from '#app/contracts';
 import type { ConsumeMessage } from 'amqplib';
 
 /**
@@ -18,9 +18,23 @@ export function envelopeOf(message: ConsumeMessage): ParsedEnvelope {
   return envelope;
 }
 
-/** An RPC request: it names where to reply, and carries the correlation id and the envelope id. */
+/**
+ * What a message is: an RPC request names where to reply (reply_to) and carries the
+ * correlation_id property and an envelope id; an event has no reply_to. A message with reply_to that
+ * lacks either of the others is neither: it is dead-lettered, never taken for an event.
+ */
+export type DeliveryKind = { kind: 'rpc' } | { kind: 'event' } | { kind: 'incomplete'; missing: RpcPart[] };
+
+export function deliveryKind(message: ConsumeMessage): DeliveryKind {
+  if (!message.properties.replyTo) return { kind: 'event' };
+  const missing: RpcPart[] = [];
+  if (message.properties.correlationId === undefined) missing.push('correlation_id property');
+  if (envelopeOf(message).id === undefined) missing.push('id in the body');
+  return missing.length === 0 ? { kind: 'rpc' } : { kind: 'incomplete', missing };
+}
+
 export function isRpcRequest(message: ConsumeMessage): boolean {
-  return Boolean(message.properties.replyTo) && message.properties.correlationId !== undefined && envelopeOf(message).id !== undefined;
+  return deliveryKind(message).kind === 'rpc';
 }
 
 /**

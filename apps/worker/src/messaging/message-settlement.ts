@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RmqContext, RpcException } from '@nestjs/microservices';
-import { RETRY_COUNT_HEADER, type QueueDefinition } from '#app/contracts';
+import { deadLetterReason, RETRY_COUNT_HEADER, type QueueDefinition } from '#app/contracts';
 import { errorReplyFor } from '#app/domain';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { WorkerMetrics, type MessageOutcome } from '../observability/worker-metrics.js';
@@ -88,7 +88,7 @@ export class MessageSettlement {
         return undefined;
       }
       const detail = reply.errors?.map((e) => `${e.field}: ${e.message}`).join('; ');
-      const reason = `${reply.status} ${reply.error}${detail ? ` (${detail})` : ''}`;
+      const reason = deadLetterReason(reply.status, `${reply.error}${detail ? ` (${detail})` : ''}`);
       await deadLetter(channel, message, this.queue.deadLetterQueue, reason);
       this.log.warn(`event dead-lettered: ${reason}`);
       this.metrics.deadLettered.inc({ reason: String(reply.status) });

@@ -78,7 +78,8 @@ export class CreateConversationBody {
   @IsObject({ message: 'custom_attributes must be an object' })
   custom_attributes?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ enum: CONVERSATION_STATUSES, default: 'open' })
+  // No `default` keyword: generators (openapi-typescript) would type the field as always present.
+  @ApiPropertyOptional({ enum: CONVERSATION_STATUSES, description: 'open when not given.' })
   @IsOptional()
   @IsIn(CONVERSATION_STATUSES, { message: `status must be one of: ${CONVERSATION_STATUSES.join(', ')}` })
   status?: ConversationStatus;

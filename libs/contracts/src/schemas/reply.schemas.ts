@@ -14,7 +14,8 @@ export const replySchemaRef = (name: ReplySchemaName): { $ref: string } => ({ $r
 const integer = { type: 'integer' };
 const text = { type: 'string' };
 const nullableText = { type: ['string', 'null'] };
-const object = { type: 'object' };
+/** additional_attributes, custom_attributes: any JSON object, as stored (declared open, so generated types can read it). */
+const freeForm = { type: 'object', additionalProperties: true };
 const boolean = { type: 'boolean' };
 const unixSeconds = { type: 'integer', minimum: 0, description: 'unix seconds; 0 when unset' };
 
@@ -48,8 +49,8 @@ export const conversationSchema = objectOf({
         phone_number: nullableText,
         identifier: nullableText,
         thumbnail: text,
-        additional_attributes: object,
-        custom_attributes: object,
+        additional_attributes: freeForm,
+        custom_attributes: freeForm,
         blocked: boolean,
         availability_status: text,
         created_at: unixSeconds,
@@ -76,8 +77,8 @@ export const conversationSchema = objectOf({
   messages: { type: 'array', maxItems: 1, items: replySchemaRef('Message'), description: '[] or the latest message' },
   account_id: integer,
   uuid: { type: 'string', format: 'uuid' },
-  additional_attributes: object,
-  custom_attributes: object,
+  additional_attributes: freeForm,
+  custom_attributes: freeForm,
   inbox_id: integer,
   labels: { type: 'array', items: text, description: 'sorted' },
   status: { enum: [...CONVERSATION_STATUSES] },
@@ -116,7 +117,7 @@ export const fieldErrorSchema = objectOf({ field: text, message: text, code: tex
 
 export const errorReplySchema = objectOf(
   {
-    status: { type: 'integer', description: 'the HTTP status of SPEC 4.4 (400, 401, 403, 404, 422, 503)' },
+    status: { type: 'integer', description: 'the HTTP status the same request gets over HTTP: 400, 401, 403, 404, 422, 500 or 503' },
     error: text,
     errors: { type: 'array', items: fieldErrorSchema, description: '400 only' },
     attributes: { type: 'array', items: text, description: '422 only' },

@@ -39,7 +39,7 @@ const describeMessage = (m: GetMessage) => ({
   body: m.content.toString().slice(0, 200),
 });
 
-describe('1. a create delivered twice without an idempotency key', () => {
+describe('a create delivered twice without an idempotency key', () => {
   const queue = new DedicatedQueue('classic');
   let client: RawAmqpClient;
 
@@ -94,7 +94,7 @@ describe('1. a create delivered twice without an idempotency key', () => {
   );
 });
 
-describe('2. the database away for 45 s while 50 events arrive, on a classic and on a quorum queue', () => {
+describe('the database away for 45 s while 50 events arrive, on a classic and on a quorum queue', () => {
   const OUTAGE_MS = 45_000; // longer than the ~31 s an event used to be retried before it was dead-lettered
   const proxy = databaseProxy(); // one outage for both workers: the two queues run side by side
   const queues = [new DedicatedQueue('classic'), new DedicatedQueue('quorum')];
@@ -148,7 +148,7 @@ describe('2. the database away for 45 s while 50 events arrive, on a classic and
   }, 180_000);
 });
 
-describe('3. a worker started while its database is unreachable', () => {
+describe('a worker started while its database is unreachable', () => {
   const proxy = databaseProxy();
   const queue = new DedicatedQueue('classic');
 
@@ -187,7 +187,7 @@ describe('3. a worker started while its database is unreachable', () => {
   }, 150_000);
 });
 
-describe('4. a create answered 504 (no worker consuming)', () => {
+describe('a create answered 504 (no worker consuming)', () => {
   const queue = new DedicatedQueue('classic');
   const stack = new Stack(queue.name);
 
@@ -216,7 +216,7 @@ describe('4. a create answered 504 (no worker consuming)', () => {
   });
 });
 
-describe('8. two workers with the same environment on one host (same HEALTH_PORT)', () => {
+describe('two workers with the same environment on one host (same HEALTH_PORT)', () => {
   const queue = new DedicatedQueue('classic');
   let client: RawAmqpClient;
 

@@ -152,7 +152,7 @@ describe('a worker stopped with SIGTERM during a burst of creates', () => {
   });
 });
 
-describe('9. a worker stopped with SIGTERM while RPC replies are in flight', () => {
+describe('a worker stopped with SIGTERM while RPC replies are in flight', () => {
   const queue = new DedicatedQueue('classic');
   let client: RawAmqpClient;
   beforeAll(async () => {

@@ -19,7 +19,7 @@ const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'concurrent-load-fixture.jso
 const FIXTURE_CONVERSATIONS = 20;
 const ACCOUNT = 4;
 
-describe('7. a fixture load while 50 creates run in the same account', () => {
+describe('a fixture load while 50 creates run in the same account', () => {
   const stack = new Stack();
   let database: string;
   let db: pg.Client;

@@ -27,7 +27,7 @@ function invalidEvent(marker: string) {
 const copiesOf = (dead: GetMessage[], messageId: string) => dead.filter((m) => m.properties.messageId === messageId);
 const reasonOf = (m: GetMessage | undefined) => (m?.properties.headers?.['x-error-reason'] as unknown) ?? null;
 
-describe('5. a poison event published by another broker user, carrying its user_id', () => {
+describe('a poison event published by another broker user, carrying its user_id', () => {
   const user = `conv_e2e_publisher_${rand()}`;
   const password = randomBytes(12).toString('hex');
   const queue = new DedicatedQueue('classic');
@@ -81,7 +81,7 @@ const HEADER_SETS: [string, Record<string, unknown>[]][] = [
   ],
 ];
 
-describe.each(HEADER_SETS)('5. events with %s while the database is away for 4 s', (_, headerSets) => {
+describe.each(HEADER_SETS)('events with %s while the database is away for 4 s', (_, headerSets) => {
   const proxy = databaseProxy();
   const queue = queueWithWorkerBehind(proxy, new DedicatedQueue('classic'));
 

@@ -15,7 +15,7 @@ import { sleep, waitFor } from '../support/processes.mjs';
 
 const rand = () => randomBytes(4).toString('hex');
 
-describe('6. a subscriber queue that is full and rejects publishes', () => {
+describe('a subscriber queue that is full and rejects publishes', () => {
   const queue = new DedicatedQueue('classic');
   const exchange = `${queue.name}.events`;
   const full = new EventSubscriber(exchange, {

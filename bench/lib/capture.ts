@@ -79,8 +79,9 @@ export function describe(s: Captured): string {
   const flat = s.text.replace(/\s+/g, ' ').trim();
   if (s.name) return `render the page (prepared statement ${s.name}; EXPLAIN here plans it, the service's prepared statement does not)`;
   if (/FROM access_tokens/.test(flat)) return 'authenticate (token, account, role)';
-  if (/FROM conversation_counts/.test(flat)) return 'counts from conversation_counts (+ team check)';
-  if (/mine_count/.test(flat)) return 'counts: COUNT(*) FILTER over conversations (labels road)';
+  const kept = /FROM (conversation_counts|conversation_label_counts) k/.exec(flat);
+  if (kept) return `counts: SUM over ${kept[1]} (+ team check)`;
+  if (/mine_count/.test(flat)) return 'counts: COUNT(*) FILTER over conversations (scan road)';
   if (/^SELECT c\.id FROM conversations/.test(flat)) return 'page ids (filters, order, LIMIT 25)';
   return flat.slice(0, 80);
 }

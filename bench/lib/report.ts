@@ -43,7 +43,7 @@ function markdown(r: BenchResults): string {
       `- Cases: ${Object.entries(r.cases).map(([id, text]) => `\`${id}\`: ${text}`).join('; ')}.`,
     );
   }
-  if (r.shapes) lines.push(`- Shapes: ${r.shapes.results.length} requests of every list parameter, alone and in pairs, deep pages and the meta endpoint, through the real path at 1 in flight ("The shape matrix" below).`);
+  if (r.shapes) lines.push(`- Shapes: ${r.shapes.results.length} kinds of request (every list parameter alone, pairs of them, deep pages, the meta endpoint) through the real path at 1 in flight ("The shape matrix" below).`);
   if (r.largeShapes) lines.push(`- The large point: the same shape matrix on \`${r.largeShapes.database}\` (${int(r.largeShapes.conversations)} conversations in the large account, ${s.accounts} accounts), through a real path of its own.`);
   lines.push(
     '',

@@ -1,7 +1,8 @@
 /**
  * Runs the shape matrix through one HTTP path at 1 request in flight: per shape, a checked first answer
  * (see shape-check.ts), a few more warm-up requests, then `requests` measured ones (fewer when a shape
- * would take longer than `maxSeconds`, but at least 10), one after the other on one kept-alive connection.
+ * would take longer than `maxSeconds`, but at least 10 unless even that would take 3 × `maxSeconds`),
+ * one after the other on one kept-alive connection.
  */
 import http from 'node:http';
 import type pg from 'pg';
@@ -32,6 +33,11 @@ export interface ShapeRunOptions {
 }
 
 const MIN_REQUESTS = 10;
+/** A shape so slow that even 10 requests would take this many times `maxSeconds` stops earlier. */
+const HARD_LIMIT = 3;
+
+/** A request that got no answer at all (connection lost, timed out) counts as a failed one. */
+const lost = (error: unknown): Answer => ({ status: 0, body: String(error), ms: NaN });
 
 interface Answer {
   status: number;
@@ -65,15 +71,17 @@ export async function runShapes(o: ShapeRunOptions): Promise<ShapeResult[]> {
       const caller = shape.who === 'agent' ? o.agent : o.admin;
       const request = requestOf(shape);
       const url = `${o.base}/api/v1/accounts/${o.accountId}/conversations${request}`;
-      const first = await get(agent, url, caller.token);
+      const first = await get(agent, url, caller.token).catch(lost);
       const oracle = await oracleCounts(o.pool, shape, o.accountId, caller.userId, o.agent.userId);
       const check = checkAnswer(shape, first.status, first.body, oracle, caller.userId, Date.now());
-      for (let i = 1; i < o.warmup; i++) await get(agent, url, caller.token);
+      for (let i = 1; i < o.warmup; i++) await get(agent, url, caller.token).catch(lost);
       const samples: number[] = [];
       let failures = 0;
-      const deadline = performance.now() + o.maxSeconds * 1000;
-      for (let i = 0; i < o.requests && (i < MIN_REQUESTS || performance.now() < deadline); i++) {
-        const answer = await get(agent, url, caller.token);
+      const started = performance.now();
+      const enough = (i: number) =>
+        i >= o.requests || (i >= MIN_REQUESTS && performance.now() - started > o.maxSeconds * 1000) || performance.now() - started > HARD_LIMIT * o.maxSeconds * 1000;
+      for (let i = 0; !enough(i); i++) {
+        const answer = await get(agent, url, caller.token).catch(lost);
         // The same data gives the same answer; only updated_within's window moves while a shape runs.
         const changed = answer.body.length !== first.body.length && shape.query.updated_within === undefined;
         if (answer.status !== 200 || changed) failures++;

@@ -16,7 +16,8 @@
  * the other sections of the report are kept from the last full run), --ten-million (the shape matrix on
  * conv_bench_10m as well; --large-conversations N for another size), --fresh / --fresh-large (drop and
  * reseed the main / the large database), --duration S, --warmup S, --repeat R (measured runs per case,
- * interleaved across the paths, pooled), --conversations N, --accounts K, --workers W, --prefetch P,
+ * interleaved across the paths, pooled), --conversations N, --accounts K (other than the defaults: a
+ * database named after them, e.g. conv_bench_smoke_n20000_k2), --workers W, --prefetch P,
  * --pool P, --shape-requests N, --shape-warmup N, --shape-seconds S (most time one shape may take; at
  * least 10 requests), --auth-creates N, --profile (node --cpu-prof on every app, summarized in the report),
  * --node-options "FLAGS" (for every app alike), --report-only (rewrite the report from the last results,

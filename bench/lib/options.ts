@@ -59,8 +59,9 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     authCreates: option('auth-creates', smoke ? 500 : 20_000),
     largeConversations,
   };
-  const database = smoke ? 'conv_bench_smoke' : 'conv_bench';
-  const largeDatabase = largeConversations === TEN_MILLION ? 'conv_bench_10m' : `conv_bench_n${largeConversations}`;
+  const defaults = { conversations: smoke ? 5_000 : 1_000_000, accounts: smoke ? 2 : 5 };
+  const database = databaseName(smoke ? 'conv_bench_smoke' : 'conv_bench', settings, defaults);
+  const largeDatabase = databaseName('conv_bench_10m', { conversations: largeConversations, accounts: settings.accounts }, { conversations: TEN_MILLION, accounts: 5 });
   return {
     argv,
     command: `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`,
@@ -79,4 +80,13 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     logDir: path.join(ROOT, 'dist', 'bench', 'logs'),
     resultsFile: path.join(ROOT, 'dist', 'bench', smoke ? 'results-smoke.json' : 'results.json'),
   };
+}
+
+/**
+ * The default data has a database of its own name; other sizes get one named after them, so trying
+ * `--conversations 20000` never meets (and never has to drop) a database seeded with other parameters.
+ */
+function databaseName(base: string, data: { conversations: number; accounts: number }, defaults: { conversations: number; accounts: number }): string {
+  if (data.conversations === defaults.conversations && data.accounts === defaults.accounts) return base;
+  return `${base.replace(/_10m$/, '')}_n${data.conversations}_k${data.accounts}`;
 }

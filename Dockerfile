@@ -25,6 +25,8 @@ RUN npm run build \
 # ---- runtime: compiled code, production dependencies, the demo fixture ------------------------------
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
+# The apps' heap bounds: config.nodeFlags of package.json, which npm start uses (test/compose.spec.ts keeps them equal).
+ENV NODE_OPTIONS="--max-old-space-size=128 --max-semi-space-size=4"
 WORKDIR /app
 
 # package.json is needed at run time: "type": "module" and the "#app/*" imports map to dist/libs.

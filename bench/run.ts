@@ -44,12 +44,14 @@ import type { BenchResults, HttpPathName, ShapeRun } from './lib/results.js';
 import { serverTimes } from './lib/server-times.js';
 import { shapeRunOn } from './lib/shape-point.js';
 import { triggerExperiment } from './lib/trigger-experiment.js';
+import { appNodeFlags } from '../apps/cli/src/app-node-flags.js';
 
 const o = parseBenchOptions(process.argv.slice(2));
 const { settings } = o;
 const log = (line: string) => console.log(`bench: ${line}`);
 const profileDir = o.profile ? path.join(ROOT, 'dist', 'bench', 'profiles') : null;
-const nodeArgs = (name: string) => [...o.extraNodeOptions, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profileDir, name)}`] : [])];
+// Every process with the flags the product's start scripts use (package.json config.nodeFlags), then the bench's own.
+const nodeArgs = (name: string) => [...appNodeFlags(), ...o.extraNodeOptions, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profileDir, name)}`] : [])];
 
 async function main(): Promise<void> {
   const started = Date.now();

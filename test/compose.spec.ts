@@ -233,6 +233,12 @@ describe('Dockerfile', () => {
     }
   });
 
+  it("runs the apps with package.json's node flags (config.nodeFlags, as npm start does)", () => {
+    const { config } = JSON.parse(read('package.json')) as { config: { nodeFlags: string } };
+    expect(config.nodeFlags).toMatch(/--max-old-space-size=\d+/);
+    expect(lastStage).toContain(`ENV NODE_OPTIONS="${config.nodeFlags}"`);
+  });
+
   it('runs as a non-root user, the gateway by default', () => {
     const user = lastStage.filter((l) => l.startsWith('USER ')).at(-1);
     expect(user).toBeDefined();

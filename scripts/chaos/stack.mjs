@@ -9,6 +9,7 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
+import { appNodeFlags } from '../../test/support/processes.mjs';
 import { memoryOf, ROOT, sleep, waitFor } from './util.mjs';
 
 const RESTART_DELAYS_MS = [1000, 2000, 4000, 8000];
@@ -63,7 +64,7 @@ export class Stack {
     slot.startedAt = performance.now();
     const log = createWriteStream(path.join(this.logDir, `${slot.name}.log`), { flags: 'a' });
     log.write(`\n=== start #${slot.starts} at run time ${this.timeline.now().toFixed(1)} s ===\n`);
-    const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'apps', slot.kind, 'src', 'main.js')], {
+    const child = spawn(process.execPath, [...appNodeFlags(), path.join(ROOT, 'dist', 'apps', slot.kind, 'src', 'main.js')], {
       env: { ...process.env, ...slot.env },
       stdio: ['ignore', 'pipe', 'pipe'],
       // A process group of its own: a Ctrl-C in the terminal reaches the run, which stops the apps itself.

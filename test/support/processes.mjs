@@ -1,11 +1,20 @@
 import { execFile, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/**
+ * The node flags every app runs with: `config.nodeFlags` of package.json, as the npm scripts and `npm start` use them.
+ * @returns {string[]}
+ */
+export function appNodeFlags() {
+  const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  return (manifest.config?.nodeFlags ?? '').split(/\s+/).filter(Boolean);
+}
+
 export const LOG_DIR = path.join(ROOT, 'dist', 'e2e-logs');
 
 /**
@@ -18,7 +27,7 @@ export const LOG_DIR = path.join(ROOT, 'dist', 'e2e-logs');
 export function startApp(name, env, logName = name) {
   mkdirSync(LOG_DIR, { recursive: true });
   const log = createWriteStream(path.join(LOG_DIR, `${logName}.log`), { flags: 'a' });
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'apps', name, 'src', 'main.js')], {
+  const child = spawn(process.execPath, [...appNodeFlags(), path.join(ROOT, 'dist', 'apps', name, 'src', 'main.js')], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, GatewaySettings, loadConfig, WorkerSettings } from '#app/config';
 import { FixtureError, isTransientDatabaseError } from '#app/domain';
+import { appNodeFlags } from './app-node-flags.js';
 import { migrate } from './database.js';
 import { projectRoot } from './project-root.js';
 import { seedFile } from './seed.js';
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => stopAll('SIGTERM'));
 
   const exits = Object.entries(APPS).map(([name, script]) => {
-    const child = spawn(process.execPath, [script], { stdio: 'inherit', env: process.env });
+    const child = spawn(process.execPath, [...appNodeFlags(), script], { stdio: 'inherit', env: process.env });
     children.set(name, child);
     return new Promise<number>((resolve) =>
       child.on('exit', (code, signal) => {

@@ -82,7 +82,7 @@ export async function removeBenchRows(pool: pg.Pool, accountId: number, seeded: 
 export async function freshenUpdatedAt(pool: pg.Pool, accountId: number, log: (line: string) => void): Promise<number> {
   const started = performance.now();
   const { rowCount } = await pool.query(
-    `UPDATE conversations SET updated_at = now() - make_interval(secs => (display_id * 7919) % 2592000)
+    `UPDATE conversations SET updated_at = now() - make_interval(secs => (display_id::bigint * 7919) % 2592000)
       WHERE account_id = $1 AND display_id % 100 = 0`,
     [accountId],
   );
